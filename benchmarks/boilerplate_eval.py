@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Evaluate line-level boilerplate ("chrome") classifiers against hand labels.
+
+Labels: tests/data/boilerplate_labels.jsonl (one labelled line per row: corpus, doc_id, line_no
+(1-based index into ``text.split("\\n")``), text, label chrome|content, kind, note?).
+Documents: tests/data/boilerplate_docs.jsonl.gz (full records of every labelled document), so the
+benchmark runs without /work/shared. See tests/data/BOILERPLATE_LABELS.md.
+
+Classifiers
+  justext   jusText's paragraph classifier with its Arabic stoplist. Every non-blank line of a
+            document becomes one <p> of a minimal HTML page; jusText paragraphs are mapped back to
+            lines through their xpath (/html[1]/body[1]/p[k]); is_boilerplate => stripped.
+  ours      dedupe.text.boilerplate.strip_lines(lines, title) -> list[str | None]; None = kept,
+            otherwise the name of the rule that stripped the line. Skipped with a message if the
+            import fails.
+  keep_all  trivial reference (strips nothing).
+
+Metrics (per classifier, overall, per corpus and per label/kind)
+  chrome recall      = chrome lines stripped / chrome lines
+  content precision  = content lines kept / content lines   (the issue's definition: how much real
+                       text survives; it is NOT the usual precision of the "chrome" class)
+
+Deterministic: no randomness, sorted output, no timestamps.
+
+Usage:
+  python benchmarks/boilerplate_eval.py                       # all available classifiers
+  python benchmarks/boilerplate_eval.py -c justext --out /tmp/bp_justext.json
+  python benchmarks/boilerplate_eval.py -c ours --show-errors 30
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_LABELS = REPO / "tests" / "data" / "boilerplate_labels.jsonl"
+DEFAULT_DOCS = REPO / "tests" / "data" / "boilerplate_docs.jsonl.gz"
+CORPORA_DIR = Path("/work/shared/corpora")
+
+_XPATH_P = re.compile(r"/p\[(\d+)\]$")
+
+
+# --------------------------------------------------------------------------- data
+def load_labels(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            if r["label"] not in ("chrome", "content"):
+                raise ValueError(f"{path}:{n}: bad label {r['label']!r}")
+            rows.append(r)
+    return rows
+
+
+def load_docs(path: Path, needed: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    docs: dict[tuple[str, str], dict] = {}
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                corpus = d.get("corpus") or d["id"].split("-", 1)[0]
+                docs[(corpus, d["id"])] = d
+    missing = needed - docs.keys()
+    if missing:  # fall back to the shared corpora if present
+        by_corpus = defaultdict(set)
+        for c, i in missing:
+            by_corpus[c].add(i)
+        for c, ids in by_corpus.items():
+            p = CORPORA_DIR / f"{c}.jsonl.gz"
+            if not p.exists():
+                continue
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                for line in f:
+                    d = json.loads(line)
+                    if d["id"] in ids:
+                        docs[(c, d["id"])] = d
+    still = needed - docs.keys()
+    if still:
+        raise SystemExit(f"{len(still)} labelled documents not found, e.g. {sorted(still)[:3]}")
+    return docs
+
+
+# --------------------------------------------------------------------------- classifiers
+# Each classifier: fn(lines: list[str], title: str | None) -> list[str | None]
+#   (None = kept, otherwise a reason / rule name for stripping)
+
+def make_justext(**params):
+    import justext  # noqa: F401  (ImportError handled by caller)
+
+    stoplist = justext.get_stoplist("Arabic")
+
+    def classify(lines: list[str], title: str | None) -> list[str | None]:
+        idx = [i for i, l in enumerate(lines) if l.strip()]
+        parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>',
+                 html.escape(title or ""), "</title></head><body>\n"]
+        for i in idx:
+            parts.append("<p>" + html.escape(lines[i]) + "</p>\n")
+        parts.append("</body></html>")
+        page = "".join(parts).encode("utf-8")
+        paras = justext.justext(page, stoplist, encoding="utf-8", **params)
+        out: list[str | None] = [None] * len(lines)
+        seen = set()
+        for p in paras:
+            m = _XPATH_P.search(p.xpath or "")
+            if not m:
+                continue
+            k = int(m.group(1)) - 1
+            if 0 <= k < len(idx):
+                seen.add(k)
+                if p.is_boilerplate:
+                    out[idx[k]] = f"justext:{p.class_type}/{p.cf_class}"
+        for k, i in enumerate(idx):  # paragraphs jusText dropped entirely count as stripped
+            if k not in seen:
+                out[i] = "justext:dropped"
+        return out
+
+    return classify
+
+
+def make_ours():
+    sys.path.insert(0, str(REPO))
+    from dedupe.text.boilerplate import strip_lines
+
+    def classify(lines: list[str], title: str | None) -> list[str | None]:
+        res = strip_lines(list(lines), title=title)
+        if len(res) != len(lines):
+            raise RuntimeError(f"strip_lines returned {len(res)} results for {len(lines)} lines")
+        return [None if r is None else str(r) for r in res]
+
+    return classify
+
+
+def keep_all(lines, title):
+    return [None] * len(lines)
+
+
+CLASSIFIERS = {
+    "justext": lambda: make_justext(),
+    "ours": make_ours,
+    "keep_all": lambda: keep_all,
+}
+
+
+# --------------------------------------------------------------------------- evaluation
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
+    by_doc = defaultdict(list)
+    for r in labels:
+        by_doc[(r["corpus"], r["doc_id"])].append(r)
+    stripped_flags = []  # parallel to the sorted label list
+    reasons = Counter()
+    errors = []
+    for key in sorted(by_doc):
+        d = docs[key]
+        lines = d["text"].split("\n")
+        title = (d.get("meta") or {}).get("title")
+        res = classify(lines, title)
+        for r in sorted(by_doc[key], key=lambda x: x["line_no"]):
+            i = r["line_no"] - 1
+            if lines[i] != r["text"]:
+                raise SystemExit(f"label text mismatch at {key} line {r['line_no']}")
+            reason = res[i]
+            stripped = reason is not None
+            stripped_flags.append((r, stripped, reason))
+            if stripped:
+                reasons[(r["label"], reason)] += 1
+            if (r["label"] == "chrome") != stripped:
+                errors.append({"corpus": r["corpus"], "doc_id": r["doc_id"], "line_no": r["line_no"],
+                               "label": r["label"], "kind": r["kind"], "reason": reason,
+                               "text": r["text"][:160]})
+
+    def block(rows):
+        ch = [s for r, s, _ in rows if r["label"] == "chrome"]
+        co = [s for r, s, _ in rows if r["label"] == "content"]
+        return {"chrome": len(ch), "chrome_stripped": sum(ch), "chrome_recall": _ratio(sum(ch), len(ch)),
+                "content": len(co), "content_kept": len(co) - sum(co),
+                "content_precision": _ratio(len(co) - sum(co), len(co))}
+
+    overall = block(stripped_flags)
+    per_corpus = {c: block([x for x in stripped_flags if x[0]["corpus"] == c])
+                  for c in sorted({r["corpus"] for r in labels})}
+    per_sample = {s: block([x for x in stripped_flags if x[0].get("sample") == s])
+                  for s in sorted({r.get("sample") for r in labels if r.get("sample")})}
+    per_kind = {}
+    for lab, kind in sorted({(r["label"], r["kind"]) for r in labels}):
+        rows = [x for x in stripped_flags if x[0]["label"] == lab and x[0]["kind"] == kind]
+        n = len(rows)
+        s = sum(1 for x in rows if x[1])
+        per_kind[f"{lab}/{kind}"] = {"n": n, "stripped": s, "kept": n - s,
+                                     "rate": _ratio(s if lab == "chrome" else n - s, n),
+                                     "rate_is": "recall (stripped/n)" if lab == "chrome" else "kept/n"}
+    return {
+        "classifier": name,
+        "overall": overall,
+        "per_corpus": per_corpus,
+        "per_sample": per_sample,
+        "per_kind": per_kind,
+        "strip_reasons": {f"{lab}|{rsn}": n for (lab, rsn), n in sorted(reasons.items())},
+        "errors": sorted(errors, key=lambda e: (e["label"], e["corpus"], e["doc_id"], e["line_no"])),
+    }
+
+
+def print_report(results: list[dict], show_errors: int, out=sys.stdout) -> None:
+    w = out.write
+    w("\n== overall ==\n")
+    w(f"{'classifier':<12} {'chrome recall':>20} {'content precision':>22}\n")
+    for res in results:
+        o = res["overall"]
+        cr = f"{o['chrome_stripped']}/{o['chrome']} = {o['chrome_recall']:.3f}" if o["chrome"] else "-"
+        cp = f"{o['content_kept']}/{o['content']} = {o['content_precision']:.3f}" if o["content"] else "-"
+        w(f"{res['classifier']:<12} {cr:>20} {cp:>22}\n")
+    w("\n== per corpus (chrome recall | content precision) ==\n")
+    corpora = sorted({c for res in results for c in res["per_corpus"]})
+    w(f"{'classifier':<12}" + "".join(f" {c:>30}" for c in corpora) + "\n")
+    for res in results:
+        cells = []
+        for c in corpora:
+            b = res["per_corpus"][c]
+            cells.append(f"{b['chrome_recall'] if b['chrome_recall'] is not None else '-'} | "
+                         f"{b['content_precision'] if b['content_precision'] is not None else '-'}")
+        w(f"{res['classifier']:<12}" + "".join(f" {x:>30}" for x in cells) + "\n")
+    samples = sorted({s for res in results for s in res.get("per_sample", {})})
+    if samples:
+        w("\n== per sampling stratum (chrome recall | content precision; see BOILERPLATE_LABELS.md) ==\n")
+        w(f"{'classifier':<12}" + "".join(f" {s:>24}" for s in samples) + "\n")
+        for res in results:
+            cells = []
+            for s in samples:
+                b = res["per_sample"][s]
+                cr = "-" if b["chrome_recall"] is None else f"{b['chrome_recall']:.3f}"
+                cp = "-" if b["content_precision"] is None else f"{b['content_precision']:.3f}"
+                cells.append(f"{cr} | {cp}")
+            w(f"{res['classifier']:<12}" + "".join(f" {x:>24}" for x in cells) + "\n")
+    w("\n== per kind (chrome: stripped/n ; content: kept/n) ==\n")
+    kinds = sorted({k for res in results for k in res["per_kind"]})
+    w(f"{'label/kind':<28}" + "".join(f" {res['classifier']:>14}" for res in results) + "\n")
+    for k in kinds:
+        cells = []
+        for res in results:
+            b = res["per_kind"].get(k)
+            if not b:
+                cells.append("-")
+            else:
+                num = b["stripped"] if k.startswith("chrome/") else b["kept"]
+                cells.append(f"{num}/{b['n']}")
+        w(f"{k:<28}" + "".join(f" {x:>14}" for x in cells) + "\n")
+    for res in results:
+        if res["strip_reasons"]:
+            w(f"\n== {res['classifier']}: strip reasons (label|reason: count) ==\n")
+            for k, n in sorted(res["strip_reasons"].items(), key=lambda kv: (-kv[1], kv[0])):
+                w(f"  {k}: {n}\n")
+        if show_errors:
+            errs = res["errors"]
+            fp = [e for e in errs if e["label"] == "content"]
+            fn = [e for e in errs if e["label"] == "chrome"]
+            w(f"\n== {res['classifier']}: content stripped ({len(fp)}), first {min(show_errors, len(fp))} ==\n")
+            for e in fp[:show_errors]:
+                w(f"  {e['doc_id']}:{e['line_no']} [{e['kind']}] <{e['reason']}> {e['text'][:110]}\n")
+            w(f"== {res['classifier']}: chrome kept ({len(fn)}), first {min(show_errors, len(fn))} ==\n")
+            for e in fn[:show_errors]:
+                w(f"  {e['doc_id']}:{e['line_no']} [{e['kind']}] {e['text'][:110]}\n")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-c", "--classifiers", default="justext,ours,keep_all",
+                    help="comma-separated subset of: " + ",".join(CLASSIFIERS))
+    ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    ap.add_argument("--docs", type=Path, default=DEFAULT_DOCS)
+    ap.add_argument("--corpus", choices=["saudinewsnet", "almayadeen"], help="evaluate one corpus only")
+    ap.add_argument("--out", type=Path, help="write results as JSON here")
+    ap.add_argument("--show-errors", type=int, default=0, metavar="N", help="print N errors of each type")
+    args = ap.parse_args(argv)
+
+    labels = load_labels(args.labels)
+    if args.corpus:
+        labels = [r for r in labels if r["corpus"] == args.corpus]
+    docs = load_docs(args.docs, {(r["corpus"], r["doc_id"]) for r in labels})
+    n_ch = sum(r["label"] == "chrome" for r in labels)
+    print(f"labels: {len(labels)} lines ({n_ch} chrome, {len(labels) - n_ch} content) "
+          f"in {len({(r['corpus'], r['doc_id']) for r in labels})} documents")
+
+    results, skipped = [], {}
+    for name in [c.strip() for c in args.classifiers.split(",") if c.strip()]:
+        if name not in CLASSIFIERS:
+            ap.error(f"unknown classifier {name!r}")
+        try:
+            fn = CLASSIFIERS[name]()
+        except ImportError as e:
+            msg = (f"skipping {name!r}: import failed ({e}). "
+                   + ("pip install justext lxml_html_clean" if name == "justext"
+                      else "dedupe.text.boilerplate.strip_lines is not available yet"))
+            print(msg, file=sys.stderr)
+            skipped[name] = str(e)
+            continue
+        results.append(evaluate(name, fn, labels, docs))
+
+    print_report(results, args.show_errors)
+    if args.out:
+        payload = {"labels": str(args.labels.relative_to(REPO) if args.labels.is_relative_to(REPO) else args.labels),
+                   "n_lines": len(labels), "n_chrome": n_ch, "n_content": len(labels) - n_ch,
+                   "corpus_filter": args.corpus, "skipped": skipped, "results": results}
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                            encoding="utf-8")
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Labelled near-duplicate benchmark for arabic-dedupe (see README.md)."""

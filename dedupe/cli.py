@@ -1,0 +1,111 @@
+"""``arabic-dedupe``: a thin CLI that builds a Config and calls an executor."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .config import COMPRESSIONS, Config
+from .errors import DedupeError
+from .executors.local import LocalExecutor
+
+EPILOG = """\
+stages, in order: read -> clean (Arabic orthography) -> strip site chrome and
+in-document repeats -> exact dedup -> MinHash LSH near dedup -> sharded JSONL.
+outputs: OUTDIR/kept/, OUTDIR/removed/ (id, reason, duplicate_of, similarity),
+OUTDIR/quarantine/ (unreadable records with their error), OUTDIR/stats.json.
+exit codes: 0 success, 2 bad usage or --strict stop on bad input, 1 other failure.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arabic-dedupe", description="Clean and deduplicate Arabic text corpora.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the whole pipeline over files or directories", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("inputs", nargs="+", metavar="INPUT",
+                     help=".txt (one document per file) or .jsonl/.ndjson/.json (one per line), optionally "
+                          ".gz/.zst/.bz2/.xz; directories are walked recursively in sorted order")
+    run.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
+    run.add_argument("--config", metavar="TOML", help="settings file; flags given here override it")
+    run.add_argument("--workers", type=int, help="worker processes (default 1); output does not depend on it")
+    run.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold (default 0.8)")
+    run.add_argument("--num-perm", type=int, help="MinHash permutations (default 128)")
+    run.add_argument("--ngram", type=int, help="word n-gram size of shingles (default 5)")
+    run.add_argument("--compression", choices=COMPRESSIONS, help="output compression (default none)")
+    run.add_argument("--shard-docs", type=int, help="records per output shard (default 100000)")
+    run.add_argument("--text-field", help="JSON field holding the text (default text)")
+    run.add_argument("--id-field", help="JSON field holding the id (default id; else <file>:<line>)")
+    run.add_argument("--max-record-bytes", type=int, help="larger records are quarantined (default 64 MiB)")
+    run.add_argument("--strict", action="store_true", default=None, help="stop at the first unreadable record (exit 2)")
+    run.add_argument("--quiet", action="store_true", default=None, help="no progress bar, warnings or summary")
+    run.add_argument("--overwrite", action="store_true", default=None, help="replace the outputs of an earlier run in OUTDIR")
+    run.add_argument("--audit", action="store_true", default=None, help="write OUTDIR/audit/ with every stripped line and its rule")
+    run.add_argument("--no-strip", dest="strip", action="store_false", default=None, help="keep site-chrome lines")
+    run.add_argument("--no-repeats", dest="repeats", action="store_false", default=None, help="keep in-document repeated paragraphs")
+    run.add_argument("--no-exact", dest="exact", action="store_false", default=None, help="skip exact-duplicate removal")
+    run.add_argument("--no-near", dest="near", action="store_false", default=None, help="skip near-duplicate removal")
+    run.add_argument("--strip-diacritics", action="store_true", default=None, help="also strip diacritics from the output text")
+    run.add_argument("--digits-to-ascii", action="store_true", default=None, help="also write Arabic-Indic/Persian digits as ASCII")
+    run.add_argument("--persian-to-arabic", action="store_true", default=None, help="also write Persian ی/ک as Arabic ي/ك in non-Persian text")
+    return parser
+
+
+#: CLI flag -> (config section, key)
+FLAG_MAP = {
+    "workers": ("run", "workers"), "strict": ("run", "strict"), "quiet": ("run", "quiet"),
+    "overwrite": ("run", "overwrite"),
+    "threshold": ("dedup", "threshold"), "num_perm": ("dedup", "num_perm"), "ngram": ("dedup", "ngram"),
+    "exact": ("dedup", "exact"), "near": ("dedup", "near"),
+    "compression": ("io", "compression"), "shard_docs": ("io", "shard_docs"), "text_field": ("io", "text_field"),
+    "id_field": ("io", "id_field"), "max_record_bytes": ("io", "max_record_bytes"),
+    "audit": ("boilerplate", "audit"), "strip": ("boilerplate", "strip"), "repeats": ("boilerplate", "repeats"),
+    "strip_diacritics": ("normalize", "strip_diacritics"), "digits_to_ascii": ("normalize", "digits_to_ascii"),
+    "persian_to_arabic": ("normalize", "persian_to_arabic"),
+}
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    base = Config.from_toml(args.config) if args.config else Config()
+    overrides: dict[str, dict] = {}
+    for flag, (section, key) in FLAG_MAP.items():
+        value = getattr(args, flag)
+        if value is not None:
+            overrides.setdefault(section, {})[key] = value
+    return base.replace(**overrides)
+
+
+def summary(stats: dict, output: str) -> str:
+    mb = stats["bytes_in"] / 1e6
+    rate = mb / stats["seconds"] if stats["seconds"] else 0.0
+    lines = [
+        f"documents in: {stats['documents_in']:,}   kept: {stats['documents_kept']:,}   "
+        f"removed: {sum(stats['documents_removed'].values()):,}   quarantined: {stats['documents_quarantined']:,}",
+    ]
+    for reason, n in stats["documents_removed"].items():
+        lines.append(f"  removed as {reason}: {n:,}")
+    lines.append(f"lines stripped: {stats['lines_stripped']:,}   repeated paragraphs removed: {stats['paragraphs_removed']:,}")
+    lines.append(f"{mb:.1f} MB in {stats['seconds']:.2f} s ({rate:.1f} MB/s) -> {output}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+        stats = LocalExecutor(config).run(args.inputs, args.output)
+    except DedupeError as exc:
+        print(f"arabic-dedupe: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("arabic-dedupe: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"arabic-dedupe: error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if not config.run.quiet:
+        print(summary(stats, args.output))
+    return 0

@@ -1,0 +1,161 @@
+"""Frozen, validated configuration for every stage; loadable from TOML.
+
+Each section is a dataclass with defaults; invalid values raise ``ConfigError``
+with a message that says how to fix them. CLI flags override file values.
+"""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .text.normalize import KEY_UNIFICATIONS, CleanOptions, KeyOptions
+
+COMPRESSIONS = ("none", "gzip", "zstd")
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """Opt-in cleaning rules (off: the corpus text keeps its meaning) and match-key unifications."""
+
+    strip_diacritics: bool = False
+    digits_to_ascii: bool = False
+    persian_to_arabic: bool = False
+    key_unify: tuple[str, ...] = KEY_UNIFICATIONS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_unify", tuple(self.key_unify))
+        bad = set(self.key_unify) - set(KEY_UNIFICATIONS)
+        if bad:
+            raise ConfigError(f"normalize.key_unify: unknown {sorted(bad)}; choose from {list(KEY_UNIFICATIONS)}")
+
+    def clean_options(self) -> CleanOptions:
+        return CleanOptions(self.strip_diacritics, self.digits_to_ascii, self.persian_to_arabic)
+
+    def key_options(self) -> KeyOptions:
+        return KeyOptions(unify=self.key_unify)
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """Strip site-chrome lines and in-document repeated paragraphs."""
+
+    strip: bool = True
+    repeats: bool = True
+    title_field: str | None = "title"
+    audit: bool = False
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Exact and MinHash-LSH near-duplicate removal; names follow datasketch."""
+
+    exact: bool = True
+    near: bool = True
+    threshold: float = 0.8
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    min_tokens: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"--threshold must be in (0, 1], got {self.threshold}; 0.8 is a common choice")
+        if not 2 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm must be between 2 and 1024, got {self.num_perm}")
+        if self.ngram < 1:
+            raise ConfigError(f"ngram must be >= 1, got {self.ngram}; word 5-grams are the default")
+        if self.min_tokens < 1:
+            raise ConfigError(f"min_tokens must be >= 1, got {self.min_tokens}")
+
+
+@dataclass(frozen=True)
+class IOConfig:
+    """Input fields and output sharding."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    compression: str = "none"
+    shard_docs: int = 100_000
+    max_record_bytes: int = 64 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if self.compression not in COMPRESSIONS:
+            raise ConfigError(f"--compression must be one of {', '.join(COMPRESSIONS)}, got {self.compression!r}")
+        if self.shard_docs < 1:
+            raise ConfigError(f"--shard-docs must be >= 1, got {self.shard_docs}")
+        if not self.text_field:
+            raise ConfigError("--text-field must not be empty")
+        if self.max_record_bytes < 1:
+            raise ConfigError(f"--max-record-bytes must be >= 1, got {self.max_record_bytes}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How the run executes; none of these change the output."""
+
+    workers: int = 1
+    batch_docs: int = 256
+    strict: bool = False
+    quiet: bool = False
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ConfigError(f"--workers must be >= 1, got {self.workers}")
+        if self.batch_docs < 1:
+            raise ConfigError(f"batch_docs must be >= 1, got {self.batch_docs}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole job's settings, one section per stage."""
+
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    io: IOConfig = field(default_factory=IOConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Config":
+        sections = {f.name: f.type for f in dataclasses.fields(cls)}
+        unknown = set(data) - set(sections)
+        if unknown:
+            raise ConfigError(f"unknown config section(s) {sorted(unknown)}; expected {sorted(sections)}")
+        built = {}
+        for f in dataclasses.fields(cls):
+            section_cls = f.default_factory
+            values = data.get(f.name, {})
+            names = {g.name for g in dataclasses.fields(section_cls)}
+            bad = set(values) - names
+            if bad:
+                raise ConfigError(f"[{f.name}]: unknown key(s) {sorted(bad)}; expected some of {sorted(names)}")
+            try:
+                built[f.name] = section_cls(**values)
+            except TypeError as exc:
+                raise ConfigError(f"[{f.name}]: {exc}") from exc
+        return cls(**built)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Config":
+        try:
+            with open(path, "rb") as fh:
+                return cls.from_dict(tomllib.load(fh))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+    def replace(self, **sections: dict[str, Any]) -> "Config":
+        """A copy with some keys of some sections changed: ``replace(dedup={'threshold': 0.9})``."""
+        data = self.to_dict()
+        for name, values in sections.items():
+            data[name].update(values)
+        return Config.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,56 @@
+"""The one type that flows between pipeline steps."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Document:
+    """A document on its way through the pipeline.
+
+    ``record`` is the input record (for ``.txt`` inputs, a synthesized one); the
+    kept output is that record with its text field replaced by ``text``.
+    ``removal`` stays None while the document is kept; a step that removes it sets
+    ``reason`` and, for duplicates, ``duplicate_of`` and ``similarity``.
+    """
+
+    id: str
+    text: str
+    source: str
+    line: int | None
+    seq: int
+    record: dict[str, Any]
+    reason: str | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    lines_stripped: int = 0
+    paragraphs_removed: int = 0
+    bytes_in: int = 0
+    exact_hash: int = 0
+    tokens: Any = None  # numpy uint64 array of match-key token hashes
+    signature: Any = None  # numpy uint32 array, datasketch MinHash hash values
+    audit: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def removed(self) -> bool:
+        return self.reason is not None
+
+    def remove(self, reason: str, duplicate_of: str | None = None, similarity: float | None = None) -> None:
+        self.reason = reason
+        self.duplicate_of = duplicate_of
+        self.similarity = similarity
+
+
+@dataclass(slots=True)
+class Quarantined:
+    """An input record that could not be read, kept with its error and raw bytes."""
+
+    source: str
+    line: int | None
+    error: str
+    raw: str
+    seq: int = -1
+
+    def to_record(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "error": self.error, "raw": self.raw}

@@ -1,0 +1,188 @@
+"""Run a whole job on this machine: read -> per-document steps (in worker
+processes) -> corpus-wide dedup in input order -> sharded output.
+
+Reading, dedup decisions and writing happen in the main process, in input order;
+only the per-document work is spread over workers (``Pool.imap`` keeps order).
+So the output does not depend on ``workers`` or ``batch_docs``.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import shutil
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from tqdm import tqdm
+
+from ..config import Config
+from ..document import Document, Quarantined
+from ..errors import AccountingError, BadInputError, ConfigError
+from ..io.listing import InputFile, list_inputs
+from ..io.readers import Reader
+from ..io.writer import ShardedWriter
+from ..stats import Stats
+from ..steps.dedup import Deduper
+from .shard import init_worker, run_batch
+
+Item = Document | Quarantined
+OUTPUT_PARTS = ("kept", "removed", "quarantine")
+
+
+def read_items(files: list[InputFile], config: Config, progress: Callable[[int], None] | None = None) -> Iterator[Item]:
+    """All items of all files in order, each numbered with its position ``seq``."""
+    reader = Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
+    seq = 0
+    for f in files:
+        for item in reader.read(f):
+            item.seq = seq
+            seq += 1
+            yield item
+        if progress:
+            progress(f.path.stat().st_size)
+
+
+def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def kept_record(doc: Document, config: Config) -> dict:
+    """The input record with the cleaned text; ``id`` added when the input had none."""
+    record = dict(doc.record)
+    record[config.io.text_field] = doc.text
+    record.setdefault("id", doc.id)
+    return record
+
+
+def removed_record(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "reason": doc.reason,
+        "duplicate_of": doc.duplicate_of,
+        "similarity": doc.similarity,
+        "source": doc.source,
+        "line": doc.line,
+    }
+
+
+def prepare_output(out: Path, overwrite: bool) -> None:
+    """Refuse to mix a new run into an old output unless asked to overwrite it."""
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise ConfigError(f"output directory {out} exists and is not empty; pass --overwrite to replace it")
+        for part in (*OUTPUT_PARTS, "stats.json", "audit"):
+            target = out / part
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+class LocalExecutor:
+    """Runs the pipeline with ``config.run.workers`` processes."""
+
+    def __init__(self, config: Config, log: Callable[[str], None] | None = None) -> None:
+        self.config = config
+        self.log = log or (lambda msg: print(msg, file=sys.stderr))
+        self.stats = Stats()
+        self._warned = 0
+
+    def warn(self, message: str) -> None:
+        """One line per problem, rate limited so a broken file cannot flood the terminal."""
+        self._warned += 1
+        if self._warned <= 20 and not self.config.run.quiet:
+            self.log(message)
+        elif self._warned == 21 and not self.config.run.quiet:
+            self.log("warning: more problems; see quarantine/ for every record that could not be read")
+
+    def run(self, inputs: list[str | Path], output: str | Path) -> dict:
+        cfg = self.config
+        start = time.perf_counter()
+        out = Path(output)
+        files = list_inputs(inputs, warn=self.warn)
+        if not files:
+            raise ConfigError(f"no readable input files (.txt, .jsonl, .ndjson, .json) under {', '.join(map(str, inputs))}")
+        prepare_output(out, cfg.run.overwrite)
+        total = sum(f.path.stat().st_size for f in files)
+        show = not cfg.run.quiet and sys.stderr.isatty()
+        with ExitStack() as stack:
+            bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc="dedupe"))
+            writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression)) for p in OUTPUT_PARTS}
+            items = read_items(files, cfg, bar.update)
+            self._consume(self._processed(items, stack), writers)
+        stats = self.stats
+        seconds = time.perf_counter() - start
+        result = {**stats.to_dict(), "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
+        (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        if not stats.accounted():
+            raise AccountingError(
+                f"documents in ({stats.counters['documents_in']}) != kept + removed + quarantined; see {out / 'stats.json'}"
+            )
+        return result
+
+    def _processed(self, items: Iterator[Item], stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
+        cfg = self.config
+        chunks = batches(items, cfg.run.batch_docs)
+        if cfg.run.workers == 1:
+            return (run_batch(b, cfg) for b in chunks)
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        pool = stack.enter_context(ctx.Pool(cfg.run.workers, initializer=init_worker, initargs=(cfg,)))
+        return pool.imap(run_batch, chunks, chunksize=1)
+
+    def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
+        cfg, stats = self.config, self.stats
+        deduper = Deduper(stats, cfg)
+        audit = _AuditWriter(writers["kept"].directory.parent) if cfg.boilerplate.audit else None
+        for items, batch_stats in results:
+            stats.merge(batch_stats)
+            for item in items:
+                stats.add("documents_in")
+                if isinstance(item, Quarantined):
+                    self._quarantine(item, writers["quarantine"])
+                    continue
+                stats.add("bytes_in", item.bytes_in)
+                if not item.removed:
+                    deduper.decide(item)
+                if item.removed:
+                    writers["removed"].write(removed_record(item))
+                else:
+                    stats.add("documents_kept")
+                    stats.add("bytes_out", len(item.text.encode()))
+                    writers["kept"].write(kept_record(item, cfg))
+                if audit and item.audit:
+                    audit.write(item)
+        if audit:
+            audit.close()
+
+    def _quarantine(self, item: Quarantined, writer: ShardedWriter) -> None:
+        where = f"{item.source}:{item.line}" if item.line is not None else item.source
+        if self.config.run.strict:
+            raise BadInputError(item.source, item.line, item.error)
+        self.stats.add("documents_quarantined")
+        self.warn(f"warning: {where}: {item.error} (quarantined)")
+        writer.write(item.to_record())
+
+
+class _AuditWriter:
+    """``audit/stripped.jsonl``: every stripped line with its document and rule."""
+
+    def __init__(self, out: Path) -> None:
+        self.writer = ShardedWriter(out / "audit", 1_000_000)
+
+    def write(self, doc: Document) -> None:
+        for line_no, rule, text in doc.audit:
+            self.writer.write({"id": doc.id, "line": line_no, "rule": rule, "text": text})
+
+    def close(self) -> None:
+        self.writer.close()

@@ -1,0 +1,66 @@
+"""Vectorized MinHash signatures, value-for-value equal to datasketch's.
+
+We use datasketch's default ``affine32`` scheme: each 32-bit shingle hash goes
+through the MurmurHash3 finalizer, then ``a * h + b mod 2**32`` for each of
+``num_perm`` permutations drawn from ``np.random.RandomState(seed)`` exactly as
+datasketch draws them. So ``datasketch.MinHash(num_perm, seed,
+hashfunc=lambda h: h).update_batch(shingle_hashes)`` gives the same hash values,
+and our signatures load into ``MinHashLSH`` / ``LeanMinHash`` as they are.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+MAX_HASH = np.uint32(0xFFFFFFFF)
+#: Rows of the (shingles x permutations) product computed at once: bounds memory.
+CHUNK_SHINGLES = 32_768
+
+
+def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` parameters datasketch's affine32 MinHash draws for this seed."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+class MinHasher:
+    """Signatures for batches of documents given their shingle hashes."""
+
+    def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
+        self.num_perm = num_perm
+        self.seed = seed
+        self.a, self.b = permutations(num_perm, seed)
+
+    def signatures(self, shingles: list[np.ndarray]) -> np.ndarray:
+        """One row of ``num_perm`` uint32 values per document; empty documents get MAX_HASH."""
+        out = np.full((len(shingles), self.num_perm), MAX_HASH, dtype=np.uint32)
+        lengths = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
+        if lengths.sum() == 0:
+            return out
+        flat = fmix32(np.concatenate(shingles).astype(np.uint32, copy=False))
+        owner = np.repeat(np.arange(len(shingles)), lengths)
+        for start in range(0, len(flat), CHUNK_SHINGLES):
+            h = flat[start : start + CHUNK_SHINGLES]
+            docs = owner[start : start + CHUNK_SHINGLES]
+            phv = h[:, None] * self.a[None, :] + self.b[None, :]
+            # rows are grouped by document: reduce each group, then merge into out
+            bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+            mins = np.minimum.reduceat(phv, bounds, axis=0)
+            ids = docs[bounds]
+            out[ids] = np.minimum(out[ids], mins)
+        return out
+
+
+def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    """Estimated Jaccard similarity: the share of equal signature values."""
+    return float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)

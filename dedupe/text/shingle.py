@@ -1,0 +1,70 @@
+"""Match-key tokens as 64-bit hashes, and word n-gram shingle hashes.
+
+Tokens are hashed once per distinct raw word (memoized, bounded), and the n-gram
+shingles are combined from token hashes with numpy, so no Python loop runs per
+shingle.
+"""
+from __future__ import annotations
+
+import numpy as np
+import xxhash
+
+from .normalize import DEFAULT_KEY, KeyOptions
+
+#: Distinct odd multipliers make the shingle hash depend on token order.
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x27D4EB2F165667C5, 0x94D049BB133111EB],
+    dtype=np.uint64,
+)
+MAX_NGRAM = len(_MIX)
+
+
+class TokenHasher:
+    """Raw (cleaned) word -> 64-bit hashes of its match-key tokens, memoized.
+
+    The cache is cleared when it holds ``max_words`` words, which bounds memory
+    on corpora with unbounded vocabularies.
+    """
+
+    def __init__(self, options: KeyOptions = DEFAULT_KEY, max_words: int = 1_000_000) -> None:
+        self.options = options
+        self.max_words = max_words
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def word(self, word: str) -> tuple[int, ...]:
+        hashes = self._cache.get(word)
+        if hashes is None:
+            if len(self._cache) >= self.max_words:
+                self._cache.clear()
+            hashes = tuple(xxhash.xxh3_64_intdigest(t.encode()) for t in self.options.key_of_clean(word).split())
+            self._cache[word] = hashes
+        return hashes
+
+    def line(self, line: str) -> tuple[int, ...]:
+        """Token hashes of one line of cleaned text."""
+        out: list[int] = []
+        get = self._cache.get
+        for w in line.split():
+            h = get(w)
+            out.extend(h if h is not None else self.word(w))
+        return tuple(out)
+
+
+def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
+    """32-bit hashes of the word n-grams of one document's token hashes.
+
+    A document shorter than ``ngram`` tokens (but not empty) gets one shingle made
+    of all its tokens, so short documents still have a signature.
+    """
+    if not 1 <= ngram <= MAX_NGRAM:
+        raise ValueError(f"ngram must be between 1 and {MAX_NGRAM}, got {ngram}")
+    n = len(tokens)
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    k = min(ngram, n)
+    width = n - k + 1
+    acc = np.zeros(width, dtype=np.uint64)
+    for j in range(k):
+        acc += tokens[j : j + width] * _MIX[j]
+    return ((acc >> np.uint64(32)) ^ acc).astype(np.uint32)

@@ -1,0 +1,79 @@
+"""Output independent of workers and shard size; every document accounted for."""
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedupe import Config, run
+
+from conftest import SAMPLES, read_jsonl_dir
+
+WORDS = "الرقة داعش قوات سوريا الديمقراطية التحالف الدولي مدينة المرصد السوري معركة تنظيم الفرات عناصر".split()
+
+
+def _records(seeds):
+    records = []
+    for i, (name, text) in enumerate(sorted(seeds.items())):
+        records.append({"id": name, "text": text})
+        records.append({"id": f"{name}-copy", "text": text.replace("ة", "ه")})
+        records.append({"id": f"{name}-half", "text": "\n".join(text.split("\n")[: 3 + i])})
+    return records
+
+
+def _output_bytes(out, part):
+    return b"".join(p.read_bytes() for p in sorted((out / part).glob("part-*")))
+
+
+def test_same_output_for_any_workers_and_shard_size(tmp_path, seeds):
+    src = tmp_path / "c.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in _records(seeds)))
+    outs = []
+    for i, (workers, shard_docs, batch) in enumerate([(1, 100, 256), (2, 100, 2), (2, 1, 3), (1, 4, 1)]):
+        out = tmp_path / f"out{i}"
+        run(src, out, Config().replace(run={"quiet": True, "workers": workers, "batch_docs": batch}, io={"shard_docs": shard_docs}))
+        outs.append((_output_bytes(out, "kept"), _output_bytes(out, "removed")))
+    assert all(o == outs[0] for o in outs)
+    assert outs[0][1]  # the copies were removed, so the comparison covers removed/ too
+
+
+lines = st.one_of(
+    st.lists(st.sampled_from(WORDS), min_size=0, max_size=40).map(" ".join),
+    st.text(max_size=30),
+)
+documents = st.lists(lines, min_size=0, max_size=6).map("\n".join)
+raw_lines = st.one_of(
+    documents.map(lambda t: orjson.dumps({"text": t})),
+    st.binary(max_size=40),
+    st.just(b'{"id": 1}'),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(raw_lines, raw_lines.map(lambda b: b)), min_size=1, max_size=25), st.data())
+def test_every_document_accounted_for(tmp_path_factory, lines_, data):
+    # duplicate some lines so exact and near dedup have work to do
+    extra = data.draw(st.lists(st.sampled_from(lines_), max_size=5))
+    tmp = tmp_path_factory.mktemp("acct")
+    body = [l.replace(b"\n", b" ").replace(b"\r", b" ") for l in lines_ + extra]
+    (tmp / "c.jsonl").write_bytes(b"\n".join(body) + b"\n")
+    stats = run(tmp / "c.jsonl", tmp / "out", Config().replace(run={"quiet": True}))
+    kept = read_jsonl_dir(tmp / "out" / "kept")
+    removed = read_jsonl_dir(tmp / "out" / "removed")
+    quarantined = read_jsonl_dir(tmp / "out" / "quarantine")
+    n_records = sum(1 for l in body if l.strip())
+    assert stats["documents_in"] == n_records
+    assert len(kept) + len(removed) + len(quarantined) == n_records
+    kept_ids = {r["id"] for r in kept}
+    for r in removed:
+        if r["duplicate_of"] is not None:
+            assert r["duplicate_of"] in kept_ids
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=12, max_size=40), min_size=1, max_size=8, unique_by=lambda ws: frozenset(ws)))
+def test_unique_documents_never_removed_as_duplicates(tmp_path_factory, docs):
+    # documents with pairwise different word sets share few 5-grams; make them surely distinct
+    texts = [" ".join(ws) + f" وثيقة{i} " + " ".join(f"كلمة{i}x{j}" for j in range(30)) for i, ws in enumerate(docs)]
+    tmp = tmp_path_factory.mktemp("uniq")
+    (tmp / "c.jsonl").write_bytes(b"".join(orjson.dumps({"id": str(i), "text": t}) + b"\n" for i, t in enumerate(texts)))
+    stats = run(tmp / "c.jsonl", tmp / "out", Config().replace(run={"quiet": True}))
+    assert stats["documents_kept"] == len(texts)

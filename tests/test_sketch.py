@@ -1,0 +1,59 @@
+"""MinHash signatures equal datasketch's; LSH finds planted near-duplicates."""
+import numpy as np
+from datasketch import MinHash
+
+from dedupe.sketch.lsh import MemoryIndex, error_rates, optimal_param
+from dedupe.sketch.minhash import MinHasher, jaccard
+from dedupe.text.shingle import shingle_hashes
+
+
+def test_signatures_equal_datasketch():
+    rng = np.random.default_rng(1)
+    docs = [rng.integers(0, 2**63, size=n, dtype=np.uint64) for n in (1, 4, 5, 50, 3000)]
+    shingles = [shingle_hashes(d, 5) for d in docs]
+    for num_perm, seed in ((128, 1), (64, 7)):
+        sigs = MinHasher(num_perm, seed).signatures(shingles)
+        for sh, sig in zip(shingles, sigs):
+            ref = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda h: h)
+            ref.update_batch([int(x) for x in sh])
+            assert np.array_equal(ref.hashvalues, sig)
+
+
+def test_estimated_jaccard_within_tolerance():
+    rng = np.random.default_rng(2)
+    base = rng.integers(0, 2**63, size=2000, dtype=np.uint64)
+    a = np.unique(shingle_hashes(base, 1))
+    b = a.copy()
+    b[:400] = rng.integers(0, 2**32, size=400, dtype=np.uint32)  # replace 20% of the set
+    true = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
+    sig = MinHasher(256).signatures([a, b])
+    assert abs(jaccard(sig[0], sig[1]) - true) < 0.08
+
+
+def test_shingles_depend_on_order():
+    t = np.arange(1, 8, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert not np.array_equal(shingle_hashes(t, 3), shingle_hashes(t[::-1], 3)[::-1])
+
+
+def test_lsh_finds_planted_cluster_and_not_strangers():
+    rng = np.random.default_rng(3)
+    hasher = MinHasher(128)
+    index = MemoryIndex(0.8, 128)
+    base = rng.integers(0, 2**32, size=500, dtype=np.uint32)
+    near = base.copy()
+    near[:20] = rng.integers(0, 2**32, size=20, dtype=np.uint32)
+    stranger = rng.integers(0, 2**32, size=500, dtype=np.uint32)
+    sigs = hasher.signatures([base, near, stranger])
+    index.insert(0, sigs[0])
+    assert index.query(sigs[1]) == [0]
+    assert index.query(sigs[2]) == []
+
+
+def test_banding_favours_recall_because_candidates_are_verified():
+    b, r = optimal_param(0.8, 128)
+    assert b * r <= 128 and b >= 2
+    candidate = lambda s: 1 - (1 - s**r) ** b
+    assert candidate(0.8) > 0.9 and candidate(0.85) > 0.99 and candidate(0.3) < 0.01
+    fp, fn = error_rates(0.8, b, r)
+    assert fn < fp  # the opposite trade-off of datasketch's default weights
+    assert optimal_param(0.99, 128)[0] >= 2  # MinHashLSH needs two bands
