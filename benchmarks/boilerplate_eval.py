@@ -98,7 +98,7 @@ def make_justext(**params):
 
     stoplist = justext.get_stoplist("Arabic")
 
-    def classify(lines: list[str], title: str | None) -> list[str | None]:
+    def classify(lines: list[str], title: str | None, record: dict | None = None) -> list[str | None]:
         idx = [i for i, l in enumerate(lines) if l.strip()]
         parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>',
                  html.escape(title or ""), "</title></head><body>\n"]
@@ -126,12 +126,14 @@ def make_justext(**params):
     return classify
 
 
-def make_ours():
+def make_lines():
+    """Line rules only: ``strip_lines`` on the raw lines (no trimming, no repeats, no corpus counts)."""
     sys.path.insert(0, str(REPO))
     from dedupe.text.boilerplate import strip_lines
 
-    def classify(lines: list[str], title: str | None) -> list[str | None]:
-        res = strip_lines(list(lines), title=title)
+    def classify(lines: list[str], title: str | None, record: dict | None = None) -> list[str | None]:
+        author = ((record or {}).get("meta") or {}).get("author")
+        res = strip_lines(list(lines), title=title, author=author)
         if len(res) != len(lines):
             raise RuntimeError(f"strip_lines returned {len(res)} results for {len(lines)} lines")
         return [None if r is None else str(r) for r in res]
@@ -139,13 +141,105 @@ def make_ours():
     return classify
 
 
-def keep_all(lines, title):
+def make_ours(common=None):
+    """The whole per-document stage as the pipeline runs it: ``clean`` then ``StripStep``
+    (chrome rules + inline trimming + in-document repeats, + corpus counts when ``common``).
+
+    Each raw line is cleaned on its own so line numbers survive (the pipeline's
+    ``clean`` also collapses blank-line runs); the StripStep audit names the dropped
+    lines. A trimmed line (``trim:<rule>``) counts as kept: its text survives.
+    """
+    sys.path.insert(0, str(REPO))
+    from dedupe import Config
+    from dedupe.document import Document
+    from dedupe.stats import Stats
+    from dedupe.steps.local import StripStep
+    from dedupe.text.normalize import clean
+
+    config = Config().replace(boilerplate={"audit": True})
+    step = StripStep(Stats(), config, common_lines=common)
+
+    def classify(lines: list[str], title: str | None, record: dict | None = None) -> list[str | None]:
+        record = dict(record or {})
+        cleaned = [clean(line).replace("\n", " ") for line in lines]
+        doc = Document(id=record.get("id", ""), text="\n".join(cleaned), source=record.get("corpus", ""),
+                       line=None, seq=0, record=record)
+        step.process(doc)
+        out: list[str | None] = [None] * len(lines)
+        for line_no, rule, _ in doc.audit:
+            if not rule.startswith("trim:"):
+                out[line_no - 1] = rule
+        return out
+
+    return classify
+
+
+def count_line_frequencies():
+    """First pass of the corpus-statistics detector over the whole shared corpora (unsupervised:
+    no label is used; the held-out documents are counted like every other document)."""
+    sys.path.insert(0, str(REPO))
+    from dedupe.text.linefreq import LineFrequency, source_of
+    from dedupe.text.normalize import clean
+
+    counter = LineFrequency()
+    found = False
+    for corpus in ("saudinewsnet", "almayadeen"):
+        path = CORPORA_DIR / f"{corpus}.jsonl.gz"
+        if not path.exists():
+            continue
+        found = True
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                counter.add(source_of(d, corpus), clean(d["text"]).split("\n"))
+    if not found:
+        raise ImportError(f"no corpora under {CORPORA_DIR} to count line frequencies from")
+    common = counter.common()
+    print(f"linefreq: {counter.documents} documents counted, {len(counter.counts)} line hashes, "
+          f"{len(common)} common (>= {counter.min_docs} documents of a source)", file=sys.stderr)
+    return common
+
+
+_COMMON = None
+
+
+def _common():
+    global _COMMON
+    if _COMMON is None:
+        _COMMON = count_line_frequencies()
+    return _COMMON
+
+
+def make_ours_linefreq():
+    """``ours`` plus the corpus-statistics detector."""
+    return make_ours(_common())
+
+
+def make_linefreq_only():
+    """The corpus-statistics detector alone: a line is stripped when >= min_docs documents of its source share it."""
+    from dedupe.text.linefreq import source_of
+    from dedupe.text.normalize import clean
+
+    common = _common()
+
+    def classify(lines: list[str], title: str | None, record: dict | None = None) -> list[str | None]:
+        source = source_of(record or {}, (record or {}).get("corpus", ""))
+        return ["common_line" if line.strip() and common.is_common(source, clean(line).replace("\n", " ")) else None
+                for line in lines]
+
+    return classify
+
+
+def keep_all(lines, title, record=None):
     return [None] * len(lines)
 
 
 CLASSIFIERS = {
     "justext": lambda: make_justext(),
+    "lines": make_lines,
     "ours": make_ours,
+    "ours+linefreq": make_ours_linefreq,
+    "linefreq": make_linefreq_only,
     "keep_all": lambda: keep_all,
 }
 
@@ -153,6 +247,11 @@ CLASSIFIERS = {
 # --------------------------------------------------------------------------- evaluation
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 4) if b else None
+
+
+def _is_heldout(label: dict) -> bool:
+    """Held-out labels (``sample`` heldout*) were written after the rules were frozen; never tune on them."""
+    return (label.get("sample") or "").startswith("heldout")
 
 
 def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
@@ -166,7 +265,7 @@ def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
         d = docs[key]
         lines = d["text"].split("\n")
         title = (d.get("meta") or {}).get("title")
-        res = classify(lines, title)
+        res = classify(lines, title, d)
         for r in sorted(by_doc[key], key=lambda x: x["line_no"]):
             i = r["line_no"] - 1
             if lines[i] != r["text"]:
@@ -189,6 +288,8 @@ def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
                 "content_precision": _ratio(len(co) - sum(co), len(co))}
 
     overall = block(stripped_flags)
+    split = {"development": block([x for x in stripped_flags if not _is_heldout(x[0])]),
+             "held-out": block([x for x in stripped_flags if _is_heldout(x[0])])}
     per_corpus = {c: block([x for x in stripped_flags if x[0]["corpus"] == c])
                   for c in sorted({r["corpus"] for r in labels})}
     per_sample = {s: block([x for x in stripped_flags if x[0].get("sample") == s])
@@ -204,6 +305,7 @@ def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
     return {
         "classifier": name,
         "overall": overall,
+        "split": split,
         "per_corpus": per_corpus,
         "per_sample": per_sample,
         "per_kind": per_kind,
@@ -215,12 +317,22 @@ def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
 def print_report(results: list[dict], show_errors: int, out=sys.stdout) -> None:
     w = out.write
     w("\n== overall ==\n")
-    w(f"{'classifier':<12} {'chrome recall':>20} {'content precision':>22}\n")
+    w(f"{'classifier':<14} {'chrome recall':>20} {'content precision':>22}\n")
     for res in results:
         o = res["overall"]
         cr = f"{o['chrome_stripped']}/{o['chrome']} = {o['chrome_recall']:.3f}" if o["chrome"] else "-"
         cp = f"{o['content_kept']}/{o['content']} = {o['content_precision']:.3f}" if o["content"] else "-"
-        w(f"{res['classifier']:<12} {cr:>20} {cp:>22}\n")
+        w(f"{res['classifier']:<14} {cr:>20} {cp:>22}\n")
+    if any(res["split"]["held-out"]["chrome"] or res["split"]["held-out"]["content"] for res in results):
+        w("\n== development labels vs held-out labels (chrome recall | content precision) ==\n")
+        w(f"{'classifier':<14} {'development':>40} {'held-out':>40}\n")
+        for res in results:
+            cells = []
+            for part in ("development", "held-out"):
+                b = res["split"][part]
+                cells.append(f"{b['chrome_stripped']}/{b['chrome']} = {b['chrome_recall']:.3f} | "
+                             f"{b['content_kept']}/{b['content']} = {b['content_precision']:.3f}")
+            w(f"{res['classifier']:<14} {cells[0]:>40} {cells[1]:>40}\n")
     w("\n== per corpus (chrome recall | content precision) ==\n")
     corpora = sorted({c for res in results for c in res["per_corpus"]})
     w(f"{'classifier':<12}" + "".join(f" {c:>30}" for c in corpora) + "\n")
@@ -275,7 +387,7 @@ def print_report(results: list[dict], show_errors: int, out=sys.stdout) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-c", "--classifiers", default="justext,ours,keep_all",
+    ap.add_argument("-c", "--classifiers", default="justext,lines,linefreq,ours,ours+linefreq,keep_all",
                     help="comma-separated subset of: " + ",".join(CLASSIFIERS))
     ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     ap.add_argument("--docs", type=Path, default=DEFAULT_DOCS)

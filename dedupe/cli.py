@@ -6,7 +6,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .config import COMPRESSIONS, Config
+from .config import BACKENDS, COMPRESSIONS, KEEP_POLICIES, SCORES, VERIFY_MODES, Config
 from .errors import DedupeError
 from .executors.local import LocalExecutor
 
@@ -34,6 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold (default 0.8)")
     run.add_argument("--num-perm", type=int, help="MinHash permutations (default 128)")
     run.add_argument("--ngram", type=int, help="word n-gram size of shingles (default 5)")
+    run.add_argument("--candidate-threshold", type=float,
+                     help="LSH candidate threshold, verified against --threshold (default 0.7)")
+    run.add_argument("--verify", choices=VERIFY_MODES,
+                     help="check candidates by exact shingle Jaccard or by signature estimate (default exact)")
+    run.add_argument("--score", choices=SCORES, help="pair score: jaccard, or containment of the smaller doc (default jaccard)")
+    run.add_argument("--clitics", action="store_true", default=None,
+                     help="near-dup shingles ignore proclitics (و ف ب ل ال) written attached or detached")
+    run.add_argument("--keep", choices=KEEP_POLICIES, help="which member of a duplicate cluster survives (default first)")
+    run.add_argument("--clusters", action="store_true", default=None,
+                     help="write OUTDIR/clusters.jsonl with every duplicate cluster, its survivor and similarities")
+    run.add_argument("--index", choices=BACKENDS,
+                     help="LSH index: memory, disk (external sort, for corpora larger than RAM) or auto (default)")
+    run.add_argument("--memory-mb", type=int, help="memory bound of the disk index and auto choice (default 1024)")
+    run.add_argument("--paragraph-dedup", action="store_true", default=None,
+                     help="remove paragraphs already seen in an earlier kept document")
     run.add_argument("--compression", choices=COMPRESSIONS, help="output compression (default none)")
     run.add_argument("--shard-docs", type=int, help="records per output shard (default 100000)")
     run.add_argument("--text-field", help="JSON field holding the text (default text)")
@@ -59,6 +74,10 @@ FLAG_MAP = {
     "overwrite": ("run", "overwrite"),
     "threshold": ("dedup", "threshold"), "num_perm": ("dedup", "num_perm"), "ngram": ("dedup", "ngram"),
     "exact": ("dedup", "exact"), "near": ("dedup", "near"),
+    "candidate_threshold": ("dedup", "candidate_threshold"), "verify": ("dedup", "verify"), "score": ("dedup", "score"),
+    "clitics": ("dedup", "clitics"),
+    "keep": ("dedup", "keep"), "clusters": ("dedup", "clusters"), "index": ("dedup", "backend"),
+    "memory_mb": ("dedup", "memory_mb"), "paragraph_dedup": ("dedup", "paragraph_dedup"),
     "compression": ("io", "compression"), "shard_docs": ("io", "shard_docs"), "text_field": ("io", "text_field"),
     "id_field": ("io", "id_field"), "max_record_bytes": ("io", "max_record_bytes"),
     "audit": ("boilerplate", "audit"), "strip": ("boilerplate", "strip"), "repeats": ("boilerplate", "repeats"),

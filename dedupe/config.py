@@ -49,27 +49,74 @@ class BoilerplateConfig:
     audit: bool = False
 
 
+KEEP_POLICIES = ("first", "longest", "shortest")
+VERIFY_MODES = ("estimate", "exact")
+BACKENDS = ("auto", "memory", "disk")
+SCORES = ("jaccard", "containment")
+
+
 @dataclass(frozen=True)
 class DedupConfig:
-    """Exact and MinHash-LSH near-duplicate removal; names follow datasketch."""
+    """Exact, near-duplicate (MinHash LSH) and cross-document paragraph removal; names follow datasketch.
+
+    ``candidate_threshold`` is the LSH threshold (what becomes a candidate);
+    ``threshold`` is what a candidate must reach when verified. With
+    ``verify="exact"`` a lower candidate threshold buys recall at no precision
+    cost (see benchmarks/neardup/README.md for the measurements).
+    """
 
     exact: bool = True
     near: bool = True
     threshold: float = 0.8
+    candidate_threshold: float | None = 0.7
     num_perm: int = 128
     ngram: int = 5
     seed: int = 1
     min_tokens: int = 1
+    verify: str = "exact"
+    score: str = "jaccard"
+    clitics: bool = False
+    keep: str = "first"
+    clusters: bool = False
+    backend: str = "auto"
+    memory_mb: int = 1024
+    paragraph_dedup: bool = False
+    paragraph_min_tokens: int = 20
+    paragraph_min_doc_tokens: int = 50
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"--threshold must be in (0, 1], got {self.threshold}; 0.8 is a common choice")
+        ct = self.candidate_threshold
+        if ct is not None and not 0.0 < ct <= 1.0:
+            raise ConfigError(f"candidate_threshold must be in (0, 1], got {ct}; a little under --threshold, e.g. 0.7")
         if not 2 <= self.num_perm <= 1024:
             raise ConfigError(f"num_perm must be between 2 and 1024, got {self.num_perm}")
-        if self.ngram < 1:
-            raise ConfigError(f"ngram must be >= 1, got {self.ngram}; word 5-grams are the default")
+        if not 1 <= self.ngram <= 8:
+            raise ConfigError(f"ngram must be between 1 and 8, got {self.ngram}; word 5-grams are the default")
         if self.min_tokens < 1:
             raise ConfigError(f"min_tokens must be >= 1, got {self.min_tokens}")
+        for name, value, choices in (("--verify", self.verify, VERIFY_MODES), ("--score", self.score, SCORES),
+                                     ("--keep", self.keep, KEEP_POLICIES), ("--index", self.backend, BACKENDS)):
+            if value not in choices:
+                raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+        if self.score == "containment" and self.verify != "exact":
+            raise ConfigError("--score containment needs --verify exact (containment is computed on shingle sets)")
+        if self.memory_mb < 16:
+            raise ConfigError(f"--memory-mb must be >= 16, got {self.memory_mb}")
+        if self.paragraph_min_tokens < 1 or self.paragraph_min_doc_tokens < 0:
+            raise ConfigError("paragraph_min_tokens must be >= 1 and paragraph_min_doc_tokens >= 0")
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The threshold the LSH banding is tuned for: never above the verification threshold."""
+        ct = self.threshold if self.candidate_threshold is None else self.candidate_threshold
+        return min(ct, self.threshold)
+
+    @property
+    def clustered(self) -> bool:
+        """Whether the two-pass clustered mode runs (see ``dedupe/executors/clustered.py``)."""
+        return self.near and (self.keep != "first" or self.clusters or self.backend == "disk")
 
 
 @dataclass(frozen=True)

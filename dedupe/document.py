@@ -30,6 +30,8 @@ class Document:
     exact_hash: int = 0
     tokens: Any = None  # numpy uint64 array of match-key token hashes
     signature: Any = None  # numpy uint32 array, datasketch MinHash hash values
+    shingles: Any = None  # sorted unique uint32 shingle hashes, kept for exact verification
+    paragraphs: Any = None  # (line index, match-key hash, tokens) per line, for paragraph dedup
     audit: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property

@@ -27,3 +27,11 @@ class BadInputError(DedupeError):
 
 class AccountingError(DedupeError):
     """Documents in != kept + removed + quarantined: something was lost."""
+
+
+class OutputError(DedupeError):
+    """Writing the output failed (disk full, permissions...); the message names the file and the reason."""
+
+
+class ResumeError(DedupeError):
+    """``--resume`` found completed shards that this run does not reproduce."""

@@ -26,6 +26,9 @@ from ..io.readers import Reader
 from ..io.writer import ShardedWriter
 from ..stats import Stats
 from ..steps.dedup import Deduper
+from ..steps.paragraph_dedup import COUNTER as PARAGRAPH_COUNTER
+from ..steps.paragraph_dedup import ParagraphDedup
+from .clustered import WORK, ClusteredDedup, use_disk
 from .shard import init_worker, run_batch
 
 Item = Document | Quarantined
@@ -80,7 +83,7 @@ def prepare_output(out: Path, overwrite: bool) -> None:
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise ConfigError(f"output directory {out} exists and is not empty; pass --overwrite to replace it")
-        for part in (*OUTPUT_PARTS, "stats.json", "audit"):
+        for part in (*OUTPUT_PARTS, "stats.json", "audit", "clusters.jsonl", WORK):
             target = out / part
             if target.is_dir():
                 shutil.rmtree(target)
@@ -120,10 +123,17 @@ class LocalExecutor:
             bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc="dedupe"))
             writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression)) for p in OUTPUT_PARTS}
             items = read_items(files, cfg, bar.update)
-            self._consume(self._processed(items, stack), writers)
+            disk = use_disk(cfg, total)
+            mode = "clustered" if cfg.dedup.near and (cfg.dedup.clustered or disk) else "streaming"
+            if mode == "clustered":
+                self._consume_clustered(self._processed(items, stack), writers, out, disk)
+            else:
+                self._consume(self._processed(items, stack), writers)
         stats = self.stats
         seconds = time.perf_counter() - start
-        result = {**stats.to_dict(), "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
+        result = {**stats.to_dict(), PARAGRAPH_COUNTER: stats.counters[PARAGRAPH_COUNTER],
+                  "dedup_mode": mode, "dedup_index": "disk" if mode == "clustered" and disk else "memory",
+                  "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         if not stats.accounted():
             raise AccountingError(
@@ -141,9 +151,35 @@ class LocalExecutor:
         return pool.imap(run_batch, chunks, chunksize=1)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
-        cfg, stats = self.config, self.stats
-        deduper = Deduper(stats, cfg)
-        audit = _AuditWriter(writers["kept"].directory.parent) if cfg.boilerplate.audit else None
+        """Streaming mode: each document is decided (first seen survives) and written as it arrives."""
+        paragraphs = ParagraphDedup(self.stats, self.config) if self.config.dedup.paragraph_dedup else None
+        deduper = Deduper(self.stats, self.config, paragraphs.apply if paragraphs else None)
+        emit = self._emitter(writers, paragraphs=None)
+        for doc in self._documents(results, writers):
+            if not doc.removed:
+                deduper.decide(doc)
+            emit(doc)
+        emit(None)
+
+    def _consume_clustered(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter],
+                           out: Path, disk: bool) -> None:
+        """Clustered mode: spill everything, cluster, then write in input order (see ``clustered.py``)."""
+        clustered = ClusteredDedup(self.stats, self.config, out, disk)
+        try:
+            for doc in self._documents(results, writers):
+                clustered.add(doc)
+            clustered.resolve()
+            paragraphs = ParagraphDedup(self.stats, self.config) if self.config.dedup.paragraph_dedup else None
+            emit = self._emitter(writers, paragraphs, clustered.survivors())
+            for doc in clustered.replay():
+                emit(doc)
+            emit(None)
+        finally:
+            clustered.cleanup()
+
+    def _documents(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> Iterator[Document]:
+        """Documents in input order; quarantined items are written on the way and counted."""
+        stats = self.stats
         for items, batch_stats in results:
             stats.merge(batch_stats)
             for item in items:
@@ -152,18 +188,34 @@ class LocalExecutor:
                     self._quarantine(item, writers["quarantine"])
                     continue
                 stats.add("bytes_in", item.bytes_in)
-                if not item.removed:
-                    deduper.decide(item)
-                if item.removed:
-                    writers["removed"].write(removed_record(item))
-                else:
-                    stats.add("documents_kept")
-                    stats.add("bytes_out", len(item.text.encode()))
-                    writers["kept"].write(kept_record(item, cfg))
-                if audit and item.audit:
-                    audit.write(item)
-        if audit:
-            audit.close()
+                yield item
+
+    def _emitter(self, writers: dict[str, ShardedWriter], paragraphs: ParagraphDedup | None = None,
+                 survivors: frozenset[str] = frozenset()) -> Callable[[Document | None], None]:
+        """Writes one decided document (``paragraphs`` applied to kept ones first); ``None`` closes the audit.
+
+        A cluster survivor (in ``survivors``) is never removed by paragraph dedup: others name it.
+        """
+        cfg, stats = self.config, self.stats
+        audit = _AuditWriter(writers["kept"].directory.parent) if cfg.boilerplate.audit else None
+
+        def emit(item: Document | None) -> None:
+            if item is None:
+                if audit:
+                    audit.close()
+                return
+            if paragraphs and not item.removed:
+                paragraphs.apply(item, removable=item.id not in survivors)
+            if item.removed:
+                writers["removed"].write(removed_record(item))
+            else:
+                stats.add("documents_kept")
+                stats.add("bytes_out", len(item.text.encode()))
+                writers["kept"].write(kept_record(item, cfg))
+            if audit and item.audit:
+                audit.write(item)
+
+        return emit
 
     def _quarantine(self, item: Quarantined, writer: ShardedWriter) -> None:
         where = f"{item.source}:{item.line}" if item.line is not None else item.source

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def list_inputs(inputs: list[str | Path], warn=print) -> list[InputFile]:
 
     Hidden files and directories (starting with ``.``) are skipped; files with an
     unsupported extension are skipped with a warning. Symlinked directories are
-    not followed, so symlink loops cannot trap the walk.
+    not followed (with a warning), so symlink loops cannot trap the walk; a
+    broken or looping file symlink and anything that is not a regular file
+    (a FIFO would block the reader forever) are skipped with a warning. A file
+    reached twice (through a symlink, or named twice) is read once.
     """
     found: list[InputFile] = []
     seen: set[Path] = set()
@@ -51,11 +55,15 @@ def list_inputs(inputs: list[str | Path], warn=print) -> list[InputFile]:
         if root.is_file():
             candidates = [(root, root.name)]
         else:
-            candidates = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
+            candidates = [(p, p.relative_to(root).as_posix()) for p in _walk(root, warn)]
         for path, name in candidates:
             kind = classify(path)
             if kind is None:
                 warn(f"warning: {path}: unsupported extension, skipped (use .txt, .jsonl, .ndjson, .json, optionally .gz/.zst/.bz2/.xz)")
+                continue
+            problem = _not_regular(path)
+            if problem:
+                warn(f"warning: {path}: {problem}, skipped")
                 continue
             real = path.resolve()
             if real in seen:
@@ -65,9 +73,27 @@ def list_inputs(inputs: list[str | Path], warn=print) -> list[InputFile]:
     return found
 
 
-def _walk(root: Path) -> list[Path]:
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file, or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return f"broken or looping symlink ({exc.strerror})"
+        return f"cannot stat ({exc.strerror})"
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _walk(root: Path, warn=print) -> list[Path]:
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+    def on_error(exc: OSError) -> None:
+        warn(f"warning: {exc.filename}: cannot list directory ({exc.strerror}), skipped")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        for d in dirnames:
+            if not d.startswith(".") and os.path.islink(os.path.join(dirpath, d)):
+                warn(f"warning: {os.path.join(dirpath, d)}: symlinked directory not followed")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
         files.extend(Path(dirpath) / f for f in sorted(filenames) if not f.startswith("."))
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())

@@ -2,8 +2,12 @@
 
 Readers never raise on bad data: a record that cannot be decoded or parsed, a
 missing or non-string text field, a line over the size limit, a truncated
-compressed stream, all become ``Quarantined`` items carrying the file, line,
-error and the raw content, and reading goes on.
+compressed stream, a binary or unopenable file, all become ``Quarantined`` items
+carrying the file, line, error and the (escaped) raw content, and reading goes
+on. Things that are not errors but deserve a note (an empty file, a legacy
+encoding, an id seen before) are passed to ``warn`` and counted in ``notes``.
+Memory stays bounded by ``max_record_bytes`` whatever the input: lines are read
+with a limit, and an over-long line is skipped in chunks, never held whole.
 """
 from __future__ import annotations
 
@@ -11,15 +15,68 @@ import bz2
 import io
 import gzip
 import lzma
-from typing import IO, Iterator
+from collections import Counter
+from typing import IO, Callable, Iterator
 
+import numpy as np
 import orjson
+import xxhash
 import zstandard
 
 from ..document import Document, Quarantined
+from .decoding import Decoder, UndecodableError
 from .listing import InputFile
 
 Item = Document | Quarantined
+
+#: field added to a kept record whose bytes were not UTF-8 (value: the code page used)
+ENCODING_FIELD = "input_encoding"
+#: how much of an over-long record or a binary file the quarantine record keeps
+RAW_PREVIEW = 64 * 1024
+#: bytes looked at to call a JSON-lines file binary
+SNIFF = 8192
+STREAM_ERRORS = (OSError, EOFError, zstandard.ZstdError, lzma.LZMAError)
+
+
+class _ZstdRaw(io.RawIOBase):
+    """A zstd stream that raises ``EOFError`` when the input ends inside a frame.
+
+    ``zstandard``'s own stream reader returns a clean end of file for a truncated
+    frame, which would silently lose the rest of the file.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._pending = b""
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("zstd stream ended inside a frame (truncated file)")
+                return 0
+            while chunk:
+                self._in_frame = True
+                self._pending += self._obj.decompress(chunk)
+                if not self._obj.eof:
+                    break
+                chunk, self._in_frame = self._obj.unused_data, False
+                self._obj = self._dctx.decompressobj()
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def open_binary(f: InputFile) -> IO[bytes]:
@@ -32,8 +89,7 @@ def open_binary(f: InputFile) -> IO[bytes]:
     if f.compression == ".xz":
         return lzma.LZMAFile(raw)
     if f.compression == ".zst":
-        # the zstd reader has no readline: buffer it so lines can be iterated
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True))
+        return io.BufferedReader(_ZstdRaw(raw), 1 << 16)
     return raw
 
 
@@ -49,18 +105,50 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-def _decode_error(exc: UnicodeDecodeError, raw: bytes) -> tuple[int, str]:
-    line = raw.count(b"\n", 0, exc.start) + 1
-    return line, f"invalid UTF-8 at byte {exc.start}: {raw[exc.start:exc.start + 4]!r}"
+class IdTracker:
+    """Counts ids seen before, in 8 bytes per id (xxh3-64 of the id, sorted numpy runs)."""
+
+    def __init__(self, pending_max: int = 1 << 18) -> None:
+        self.pending: set[int] = set()
+        self.sorted = np.empty(0, dtype=np.uint64)
+        self.pending_max = pending_max
+
+    def seen(self, doc_id: str) -> bool:
+        """True if ``doc_id`` was added before; adds it."""
+        h = xxhash.xxh3_64_intdigest(doc_id.encode("utf-8", "surrogatepass"))
+        if h in self.pending:
+            return True
+        i = int(np.searchsorted(self.sorted, np.uint64(h)))
+        if i < len(self.sorted) and int(self.sorted[i]) == h:
+            return True
+        self.pending.add(h)
+        if len(self.pending) >= self.pending_max:
+            merged = np.concatenate([self.sorted, np.fromiter(self.pending, np.uint64, len(self.pending))])
+            self.sorted = np.sort(merged, kind="stable")
+            self.pending.clear()
+        return False
 
 
 class Reader:
-    """Yields Documents and Quarantined items of one file, in order."""
+    """Yields Documents and Quarantined items of one file, in order.
 
-    def __init__(self, text_field: str = "text", id_field: str = "id", max_record_bytes: int = 64 << 20) -> None:
+    One Reader reads all files of a run: it tracks ids across files. ``notes``
+    counts ``empty_files``, ``binary_files``, ``legacy_encoding`` records and
+    ``duplicate_ids``.
+    """
+
+    def __init__(self, text_field: str = "text", id_field: str = "id", max_record_bytes: int = 64 << 20,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.text_field = text_field
         self.id_field = id_field
         self.max_record_bytes = max_record_bytes
+        self.warn = warn or (lambda message: None)
+        self.notes: Counter[str] = Counter()
+        self.ids = IdTracker()
+
+    @property
+    def duplicate_ids(self) -> int:
+        return self.notes["duplicate_ids"]
 
     def read(self, f: InputFile) -> Iterator[Item]:
         try:
@@ -74,46 +162,94 @@ class Reader:
             else:
                 yield from self._read_jsonl(f, stream)
 
+    def _note(self, key: str, message: str) -> None:
+        self.notes[key] += 1
+        self.warn(f"warning: {message}")
+
+    def _document(self, f: InputFile, doc_id: str, text: str, line: int | None, record: dict,
+                  encoding: str, size: int) -> Document:
+        if encoding != "utf-8":
+            record[ENCODING_FIELD] = encoding
+            if encoding.startswith(("cp", "iso")):
+                self._note("legacy_encoding", f"{f.name}{'' if line is None else f':{line}'}: not UTF-8, decoded as {encoding}")
+        if self.ids.seen(doc_id):
+            self._note("duplicate_ids", f"{f.name}{'' if line is None else f':{line}'}: id {doc_id!r} was used before; "
+                                        "kept as a separate document")
+        return Document(doc_id, text, f.name, line, -1, record, bytes_in=size)
+
     def _read_txt(self, f: InputFile, stream: IO[bytes]) -> Iterator[Item]:
         try:
             raw = stream.read(self.max_record_bytes + 1)
-        except (OSError, EOFError, zstandard.ZstdError, lzma.LZMAError) as exc:
+        except STREAM_ERRORS as exc:
             yield Quarantined(f.name, None, f"corrupt or truncated {f.compression} stream: {exc}", "")
             return
         if len(raw) > self.max_record_bytes:
-            yield Quarantined(f.name, None, f"file larger than max_record_bytes ({self.max_record_bytes})", escape(raw))
+            yield Quarantined(f.name, None, f"file larger than max_record_bytes ({self.max_record_bytes}); "
+                                            f"raw holds the first {RAW_PREVIEW} bytes", escape(raw[:RAW_PREVIEW]))
             return
-        if b"\x00" in raw:
-            yield Quarantined(f.name, None, "binary content (NUL bytes)", escape(raw))
+        decoder = Decoder()
+        if b"\x00" in raw and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+            yield Quarantined(f.name, None, f"binary content (NUL bytes); raw holds the first {RAW_PREVIEW} bytes",
+                              escape(raw[:RAW_PREVIEW]))
             return
         try:
-            text = decode(raw)
-        except UnicodeDecodeError as exc:
-            line, msg = _decode_error(exc, raw)
-            yield Quarantined(f.name, line, msg, escape(raw))
+            text, encoding = decoder.decode(raw, allow_utf16=True)
+        except UndecodableError as exc:
+            yield Quarantined(f.name, raw.count(b"\n", 0, exc.offset) + 1, str(exc), escape(raw))
             return
+        if not text.strip():
+            self._note("empty_files", f"{f.name}: empty file; recorded in removed/ as empty_after_cleaning")
         record = {"id": f.name, "text": text, "source": f.name}
-        yield Document(f.name, text, f.name, None, -1, record, bytes_in=len(raw))
+        yield self._document(f, f.name, text, None, record, encoding, len(raw))
 
     def _read_jsonl(self, f: InputFile, stream: IO[bytes]) -> Iterator[Item]:
-        lineno = 0
+        lineno = records = 0
+        decoder = Decoder()
         try:
-            for raw in stream:
+            head = stream.peek(SNIFF)[:SNIFF] if hasattr(stream, "peek") else b""
+            if b"\x00" in head:
+                self._note("binary_files", f"{f.name}: binary content (NUL bytes); every line is quarantined")
+            for raw, complete in self._lines(stream):
                 lineno += 1
-                if not raw.strip():
+                if complete and not raw.strip():
                     continue
-                yield self._parse_line(f, lineno, raw)
-        except (OSError, EOFError, zstandard.ZstdError, lzma.LZMAError) as exc:
+                records += 1
+                yield self._parse_line(f, lineno, raw, complete, decoder)
+        except STREAM_ERRORS as exc:
+            records += 1
             yield Quarantined(f.name, lineno + 1, f"corrupt or truncated {f.compression or ''} stream after line {lineno}: {exc}", "")
+        if not records:
+            self._note("empty_files", f"{f.name}: no records (empty file)")
 
-    def _parse_line(self, f: InputFile, lineno: int, raw: bytes) -> Item:
-        raw = raw.rstrip(b"\r\n")
-        if len(raw) > self.max_record_bytes:
-            return Quarantined(f.name, lineno, f"record larger than max_record_bytes ({self.max_record_bytes})", escape(raw))
+    def _lines(self, stream: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
+        """Lines without their end, and whether each fits in ``max_record_bytes``; memory stays bounded."""
+        limit = self.max_record_bytes + 2  # room for CRLF
+        while True:
+            line = stream.readline(limit)
+            if not line:
+                return
+            if len(line) < limit or line.endswith(b"\n"):
+                yield line.rstrip(b"\r\n"), len(line.rstrip(b"\r\n")) <= self.max_record_bytes
+                continue
+            prefix = line[:RAW_PREVIEW]
+            del line
+            while True:  # skip the rest of an over-long line without holding it
+                chunk = stream.readline(1 << 20)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield prefix, False
+
+    def _parse_line(self, f: InputFile, lineno: int, raw: bytes, complete: bool, decoder: Decoder) -> Item:
+        if not complete:
+            return Quarantined(f.name, lineno, f"record larger than max_record_bytes ({self.max_record_bytes}); "
+                                               f"raw holds the first {RAW_PREVIEW} bytes", escape(raw[:RAW_PREVIEW]))
+        if b"\x00" in raw:
+            return Quarantined(f.name, lineno, "binary content (NUL bytes)", escape(raw))
         try:
-            record = orjson.loads(decode(raw))
-        except UnicodeDecodeError as exc:
-            return Quarantined(f.name, lineno, _decode_error(exc, raw)[1], escape(raw))
+            text, encoding = decoder.decode(raw)
+            record = orjson.loads(text)
+        except UndecodableError as exc:
+            return Quarantined(f.name, lineno, str(exc), escape(raw))
         except orjson.JSONDecodeError as exc:
             return Quarantined(f.name, lineno, f"malformed JSON: {exc}", escape(raw))
         if not isinstance(record, dict):
@@ -124,4 +260,4 @@ class Reader:
             return Quarantined(f.name, lineno, f"text field {self.text_field!r} {what}", escape(raw))
         doc_id = record.get(self.id_field)
         doc_id = f"{f.name}:{lineno}" if doc_id is None else str(doc_id)
-        return Document(doc_id, text, f.name, lineno, -1, record, bytes_in=len(text.encode()))
+        return self._document(f, doc_id, text, lineno, record, encoding, len(text.encode()))

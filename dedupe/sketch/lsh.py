@@ -34,7 +34,10 @@ def error_rates(threshold: float, b: int, r: int) -> tuple[float, float]:
 
 
 class MemoryIndex:
-    """datasketch ``MinHashLSH`` keyed by integer sequence numbers."""
+    """datasketch ``MinHashLSH`` keyed by integer sequence numbers.
+
+    ``threshold`` here is the *candidate* threshold: the banding is tuned for it.
+    """
 
     def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
         self.seed = seed

@@ -6,12 +6,14 @@ workers that computed the signatures.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ..config import Config
 from ..document import Document
 from ..sketch.lsh import MemoryIndex
-from ..sketch.minhash import jaccard
+from ..sketch.verify import Verifier
 from ..stats import Stats
 from .base import Step
 
@@ -35,11 +37,12 @@ class ExactDedup(Step):
 
 
 class NearDedup(Step):
-    """Remove documents whose estimated Jaccard with a kept document reaches the threshold.
+    """Remove documents whose similarity with a kept document reaches the threshold.
 
-    Candidates come from the LSH index of *kept* documents only, and each is
-    verified against its own signature, so a removed document always names a
-    survivor it is similar to: no chains through removed documents.
+    Candidates come from the LSH index of *kept* documents only (banding tuned
+    for ``candidate_threshold``), and each is verified against its own signature
+    or shingle set, so a removed document always names a survivor it is similar
+    to: no chains through removed documents.
     """
 
     name = "near"
@@ -48,14 +51,16 @@ class NearDedup(Step):
         super().__init__(stats)
         d = config.dedup
         self.threshold = d.threshold
-        self.index = MemoryIndex(d.threshold, d.num_perm, d.seed)
+        self.index = MemoryIndex(d.lsh_threshold, d.num_perm, d.seed)
+        self.verifier = Verifier(d.verify, d.score)
         self.signatures: dict[int, np.ndarray] = {}
+        self.shingles: dict[int, np.ndarray] = {}
         self.ids: dict[int, str] = {}
 
     def process(self, doc: Document) -> None:
         best, best_sim = None, -1.0
         for key in self.index.query(doc.signature):
-            sim = jaccard(doc.signature, self.signatures[key])
+            sim = self.verifier.score(doc.signature, self.signatures[key], doc.shingles, self.shingles.get(key))
             if sim > best_sim:
                 best, best_sim = key, sim
         if best is not None and best_sim >= self.threshold:
@@ -64,6 +69,8 @@ class NearDedup(Step):
     def register(self, doc: Document) -> None:
         self.index.insert(doc.seq, doc.signature)
         self.signatures[doc.seq] = doc.signature
+        if doc.shingles is not None:
+            self.shingles[doc.seq] = doc.shingles
         self.ids[doc.seq] = doc.id
 
 
@@ -77,16 +84,23 @@ def global_steps(stats: Stats, config: Config) -> list[Step]:
 
 
 class Deduper:
-    """Runs the corpus-wide steps on documents in order and registers survivors."""
+    """Runs the corpus-wide steps on documents in order and registers survivors.
 
-    def __init__(self, stats: Stats, config: Config) -> None:
+    ``finalize`` (cross-document paragraph dedup) runs on a survivor before it is
+    registered, so a document it removes is never named as ``duplicate_of``.
+    """
+
+    def __init__(self, stats: Stats, config: Config, finalize: Callable[[Document], None] | None = None) -> None:
         self.steps = global_steps(stats, config)
+        self.finalize = finalize
 
     def decide(self, doc: Document) -> Document:
         for step in self.steps:
             if doc.removed:
                 break
             next(step.run([doc]))
+        if not doc.removed and self.finalize:
+            self.finalize(doc)
         if not doc.removed:
             for step in self.steps:
                 step.register(doc)

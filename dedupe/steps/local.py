@@ -12,7 +12,8 @@ from ..config import Config
 from ..document import Document
 from ..sketch.minhash import MinHasher
 from ..stats import Stats
-from ..text.boilerplate import strip_lines
+from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
+from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, spaces
 from ..text.paragraphs import repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes
@@ -33,34 +34,102 @@ class CleanStep(Step):
 
 
 class StripStep(Step):
-    """Remove site-chrome lines and repeated paragraphs; compute the match-key tokens."""
+    """Remove site-chrome lines, trim chrome glued to text, drop repeated paragraphs;
+    compute the match-key tokens.
+
+    Chrome comes from ``strip_lines`` (lexicon, patterns, position) and, when a
+    first pass counted them, from ``CommonLines`` (lines many documents of the same
+    source share). Kept lines then go through ``trim_line``. Stats: ``lines_stripped``,
+    ``lines_trimmed``, ``paragraphs_removed``; ``--audit`` records each with its rule
+    (trimmed lines as ``trim:<rule>`` with the line as it was).
+    """
 
     name = "strip"
 
-    def __init__(self, stats: Stats, config: Config) -> None:
+    def __init__(self, stats: Stats, config: Config, common_lines: CommonLines | None = None) -> None:
         super().__init__(stats)
         self.cfg = config.boilerplate
         self.hasher = TokenHasher(config.normalize.key_options())
+        path = getattr(self.cfg, "common_lines", None)
+        self.common = common_lines if common_lines is not None else (CommonLines.load(path) if path else None)
+
+    @staticmethod
+    def _field(record: dict, name: str | None) -> str | None:
+        """``record[name]``, else ``record["meta"][name]`` (scraped corpora nest their metadata)."""
+        if not name:
+            return None
+        value = record.get(name)
+        meta = record.get("meta")
+        if value is None and isinstance(meta, dict):
+            value = meta.get(name)
+        return value if isinstance(value, str) else None
+
+    def chrome(self, doc: Document, lines: list[str]) -> dict[int, str]:
+        """Index -> rule of every chrome line."""
+        title = self._field(doc.record, self.cfg.title_field)
+        verdicts = strip_lines(lines, title, self._field(doc.record, "author"))
+        if self.common:
+            source = source_of(doc.record, doc.source)
+            for i, line in enumerate(lines):
+                if verdicts[i] is None and line and self.common.is_common(source, line):
+                    verdicts[i] = "common_line"
+        return {i: rule for i, rule in enumerate(verdicts) if rule}
+
+    @staticmethod
+    def _repeat_blocks(line_tokens: list[tuple], drop: dict[int, str]) -> None:
+        """A short exact repeat (``'العناوين:'``) next to a dropped repeat belongs to the repeated block."""
+        first: dict[tuple, int] = {}
+        repeats = []
+        for i, toks in enumerate(line_tokens):
+            if toks and i not in drop:
+                if toks in first:
+                    repeats.append(i)
+                else:
+                    first[toks] = i
+        filled = [i for i, t in enumerate(line_tokens) if t or i in drop]
+        pos = {i: k for k, i in enumerate(filled)}
+        changed = True
+        while changed:
+            changed = False
+            for i in repeats:
+                if i in drop:
+                    continue
+                k = pos[i]
+                near = [filled[j] for j in (k - 1, k + 1) if 0 <= j < len(filled)]
+                if any(drop.get(j) in ("repeat", "near_repeat") for j in near):
+                    drop[i] = "repeat"
+                    changed = True
 
     def process(self, doc: Document) -> None:
         lines = doc.text.split("\n")
         drop: dict[int, str] = {}
+        trimmed: list[tuple[int, str, str]] = []
         if self.cfg.strip:
-            title = doc.record.get(self.cfg.title_field) if self.cfg.title_field else None
-            verdicts = strip_lines(lines, title if isinstance(title, str) else None)
-            drop = {i: rule for i, rule in enumerate(verdicts) if rule}
+            drop = self.chrome(doc, lines)
+            head = {i for i, line in enumerate(lines) if line and i not in drop}
+            head = set(sorted(head)[:HEAD_ZONE])
+            for i, line in enumerate(lines):
+                if i not in drop and line:
+                    new, rule = trim_line(line, head=i in head)
+                    if rule:
+                        trimmed.append((i + 1, f"trim:{rule}", line))
+                        lines[i] = new
         line_tokens = [() if i in drop else self.hasher.line(line) for i, line in enumerate(lines)]
         n_chrome = len(drop)
         if self.cfg.repeats:
             for i, (reason, _) in repeated_paragraphs(line_tokens).items():
                 drop[i] = reason
-        if drop:
+            self._repeat_blocks(line_tokens, drop)
+        if trimmed:
+            self.stats.add("lines_trimmed", len(trimmed))
+        if drop or trimmed:
             doc.lines_stripped += n_chrome
             doc.paragraphs_removed += len(drop) - n_chrome
             self.stats.add("lines_stripped", n_chrome)
             self.stats.add("paragraphs_removed", len(drop) - n_chrome)
             if self.cfg.audit:
-                doc.audit.extend((i + 1, drop[i], lines[i]) for i in sorted(drop))
+                entries = [(i + 1, drop[i], lines[i]) for i in drop] + trimmed
+                doc.audit.extend(sorted(entries))
             doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
         kept = [t for i, t in enumerate(line_tokens) if i not in drop]
         doc.tokens = np.fromiter((h for t in kept for h in t), dtype=np.uint64)
@@ -81,25 +150,59 @@ class EmptyFilter(Step):
 
 
 class SignStep(BatchStep):
-    """Exact-match hash of the token stream and MinHash signature of its n-grams."""
+    """Exact-match hash of the token stream, MinHash signature of its n-grams and what verification needs.
+
+    Everything here is per document, so it runs in the workers: the main process
+    only compares numbers. The unique shingle set is kept only when candidates are
+    verified exactly (``verify="exact"``); paragraph hashes only when paragraph
+    dedup is on.
+    """
 
     name = "sign"
 
     def __init__(self, stats: Stats, config: Config) -> None:
         super().__init__(stats)
-        self.ngram = config.dedup.ngram
-        self.near = config.dedup.near
-        self.minhasher = MinHasher(config.dedup.num_perm, config.dedup.seed)
+        d = config.dedup
+        self.ngram = d.ngram
+        self.near = d.near
+        self.keep_shingles = d.near and d.verify == "exact"
+        self.paragraphs = d.paragraph_dedup
+        self.minhasher = MinHasher(d.num_perm, d.seed)
+        self.hasher = TokenHasher(config.normalize.key_options()) if d.paragraph_dedup else None
+        self.clitic_hasher = TokenHasher(config.normalize.key_options(), clitics=True) if d.clitics else None
 
     def process_batch(self, docs: list[Document]) -> None:
         for doc in docs:
             doc.exact_hash = xxhash.xxh3_64_intdigest(doc.tokens.tobytes())
         if self.near:
-            sigs = self.minhasher.signatures([shingle_hashes(d.tokens, self.ngram) for d in docs])
-            for doc, sig in zip(docs, sigs):
+            shingles = [shingle_hashes(self._near_tokens(d), self.ngram) for d in docs]
+            for doc, sig, sh in zip(docs, self.minhasher.signatures(shingles), shingles):
                 doc.signature = sig
+                if self.keep_shingles:
+                    doc.shingles = np.unique(sh)
+        if self.paragraphs:
+            for doc in docs:
+                doc.paragraphs = paragraph_hashes(doc.text, self.hasher)
         for doc in docs:
             doc.tokens = None  # not needed past this point; keeps IPC small
+
+
+    def _near_tokens(self, doc: Document) -> np.ndarray:
+        """Tokens the near-duplicate shingles are built from: the match key, optionally without proclitics."""
+        if self.clitic_hasher is None:
+            return doc.tokens
+        line = self.clitic_hasher.line
+        return np.fromiter((h for text_line in doc.text.split("\n") for h in line(text_line)), dtype=np.uint64)
+
+
+def paragraph_hashes(text: str, hasher: TokenHasher) -> list[tuple[int, int, int]]:
+    """(line index, xxh3 of the line's match-key tokens, token count) for each non-empty line."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        tokens = hasher.line(line)
+        if tokens:
+            out.append((i, xxhash.xxh3_64_intdigest(np.array(tokens, dtype=np.uint64).tobytes()), len(tokens)))
+    return out
 
 
 def local_steps(stats: Stats, config: Config) -> list[Step]:

@@ -1,10 +1,21 @@
-"""Line classifiers for site chrome (share / print / subscribe widgets, bylines...).
+"""Line classifiers for site chrome (share / print / subscribe widgets, bylines, footers...).
 
-Every rule works on the *match key* of a line, so spelling variants (hamza,
-teh marbuta, diacritics, tatweel) of a chrome phrase match too. A classifier
-returns the name of the rule that fired, so a user can audit every decision.
-Content precision matters more than chrome recall: each rule is bounded by a
-line length so that a sentence which merely mentions a chrome word survives.
+Three kinds of evidence, each a small named rule so every decision can be audited:
+
+1. *Lexicon and patterns* (``classify_line``): the line alone says it is chrome: a
+   widget phrase, a dateline, a link-only line, an SMS footer, a translator credit.
+2. *Document structure* (``strip_lines``): where the line sits says it: a short
+   ``<name> – <city>`` byline in the head zone, an author bio ``* أستاذ ...`` or a
+   signature in the tail zone, an echo of the headline or of the author field.
+3. *Corpus statistics* live in ``linefreq.py`` (lines shared by many documents of
+   one source); ``StripStep`` combines them with the two above.
+
+Inline chrome glued to real text (a ``سمات`` tag list after the last sentence,
+sabq's ``<name>- سبق- <city>:`` lead-in) is *trimmed* by ``trim_line``, never
+dropped with the line. Every rule works on the *match key* where it can, so
+spelling variants (hamza, teh marbuta, diacritics, tatweel) of a phrase match.
+Content precision matters more than chrome recall: every rule is bounded in
+length, and the position rules also by zone and vocabulary.
 """
 from __future__ import annotations
 
@@ -31,9 +42,10 @@ _FULL_LINE = """
 تابعونا | تابعنا | تابعونا على | تابعنا على | تابعونا على تويتر | تابعونا على فيسبوك | تابعنا على تويتر
 الرئيسية | الصفحة الرئيسية | الواجهة الرئيسية | القائمة | بحث | إعلان | اعلان | مساحة إعلانية | إعلانات
 كلمات مفتاحية | الكلمات المفتاحية | الوسوم | وسوم | الكلمات الدالة | كلمات دلالية | سمات
-جميع الحقوق محفوظة | حقوق النشر محفوظة | حمل التطبيق | تحميل التطبيق
+جميع الحقوق محفوظة | حقوق النشر محفوظة | حمل التطبيق | تحميل التطبيق | (اليوم) | Next Previous | Next | Previous
 share | print | tweet | email | comments | related articles | read more | subscribe | advertisement | home
 facebook | twitter | whatsapp | telegram | linkedin | instagram | youtube | partager | imprimer | commentaires
+lire aussi | lire la suite | publicité | abonnez-vous | suivez-nous | newsletter | sign up | log in | sign in
 """
 
 #: A short line that starts with one of these phrases is chrome ("اقرأ أيضا: ...").
@@ -41,40 +53,78 @@ _PREFIXES = """
 اقرأ أيضا | اقرأ ايضا | إقرأ أيضاً | اقرأ كذلك | شاهد أيضا | شاهد ايضا | طالع أيضا | ذات صلة | مقالات ذات صلة
 تابعونا على | تابعنا على | تابعوا | تابعونا عبر | تابعنا عبر | لمتابعة آخر الأخبار | حمل تطبيق | حملوا تطبيق
 كلمات مفتاحية | الكلمات المفتاحية | الوسوم | وسوم | الكلمات الدالة | سمات | التصنيفات | تصنيف | الأقسام
-المصدر | مصدر الخبر | بقلم | كتب | كتبت | إعداد | اعداد | ترجمة | تحرير | تصوير | آخر تحديث | تاريخ النشر
+المصدر | مصدر الخبر | إعداد | اعداد | ترجمة | تحرير | تصوير | آخر تحديث | تاريخ النشر
 نشر في | نشر بتاريخ | حقوق النشر | جميع الحقوق | حقوق الطبع | للتواصل | لمزيد من المعلومات | للاشتراك
+رصد وتصوير | إعداد وتقديم | لمراسلة الكاتب | للتواصل مع الكاتب | مقالات أخرى للكاتب | رابط الخبر بصحيفة
+نقلتها إلى العربية | نقلها إلى العربية | نقله إلى العربية | نقلته إلى العربية | نقلاه إلى العربية
+خاص بـ الشرق الأوسط | خدمة نيويورك تايمز | خدمة واشنطن بوست | بالاتفاق مع
 read also | related | tags | follow us | source | copyright | all rights reserved | posted on | updated
+lire aussi | à lire aussi | mots-clés | tous droits réservés | publié le | mis à jour
 """
 
-#: Phrases that mark a line as chrome wherever they occur (unambiguous widgets).
+#: Byline openers, chrome only on a short line without sentence punctuation (``'كتب: محمد علي'``,
+#: not ``'كتب دودي سالم: «صح إن اليوم ...»'``).
+_BYLINE_OPENER = re.compile(r"^\s*(?:(?:بقلم|حوار)\s*[:/\-–—]?|(?:كتب|كتبت|كتبه|by|par)\s*[:/\-–—])\s*\w",
+                            re.IGNORECASE)
+
+#: Phrases that mark a line as chrome wherever they occur (unambiguous widgets and footers).
 _PHRASES = """
-شاركنا رأيك | شاركونا آراءكم | شاركنا برأيك | أخبرنا رأيك في التعليقات | اترك تعليقك | ما رأيك
+شاركنا رأيك | شاركونا آراءكم | شاركنا برأيك | أخبرنا رأيك في التعليقات | اترك تعليقك
 جميع الحقوق محفوظة | جميع حقوق النشر محفوظة | الحقوق محفوظة
 انشئ حسابا خاصا بك | أنشئ حسابك | لتحصل على أخبار مخصصة | سجل الآن | اشترك في النشرة | اشترك في قناتنا
 للتواصل مع الكاتب | ارسل رسالة sms | أرسل رسالة sms | للتواصل أرسل | للاشتراك في خدمة | حمل تطبيق
 تابعونا على | تابعوا آخر الأخبار | لمتابعة آخر الأخبار | انقر هنا | اضغط هنا | click here
-we use cookies | cookie policy | ملفات تعريف الارتباط | سياسة الخصوصية
+we use cookies | cookie policy | ملفات تعريف الارتباط | سياسة الخصوصية | nous utilisons des cookies
+تبدأ بالرمز | ثم مسافة ثم نص الرسالة | مسافة ثم الرسالة | 636250 موبايلي | 738303 زين | 88591 stc | 635031 mobily
+737221 zain | الاستفسارات عبر البريد الإلكتروني | email protected | رابط rss
+منقولاً إلى العربية | منقولة إلى العربية | منقولاً إلى اللغة العربية
+الآراء المذكورة في هذه المقالة لا تعبر بالضرورة | لا تعبر بالضرورة عن رأي الميادين
 """
 
 #: Credit words of bylines such as "متابعة – كيو بوست" or "عين اليوم – متابعات".
 _CREDIT_WORDS = """
 متابعة | متابعات | خاص | وكالات | وكالة | تقرير | كتب | كتبت | بقلم | إعداد | ترجمة | تحرير | المصدر
-مراسل | مراسلنا | محرر | فريق التحرير | واس | رويترز | أ ف ب | الأناضول | سبوتنيك
+مراسل | مراسلنا | محرر | فريق التحرير | واس | رويترز | أ ف ب | ا ف ب | الأناضول | سبوتنيك | د ب أ | يو بي آي
+عين اليوم | سبق | الرياضي | اليوم | الوئام | عكاظ | المدينة | الرياض | الجزيرة | الوطن | الشرق الأوسط | الاقتصادية
 """
 
-#: Words that may precede a title echo as a glued widget label ("طباعة <title>").
+#: Places a dateline or a ``<name> – <place>`` byline ends with (outlets in the corpora write from these).
+_PLACES = """
+الرياض | جدة | مكة | مكة المكرمة | المدينة المنورة | المدينة | الدمام | الخبر | الظهران | الأحساء | القطيف | الجبيل
+الطائف | أبها | خميس مشيط | بريدة | عنيزة | القصيم | حائل | تبوك | الجوف | سكاكا | عرعر | جازان | جيزان | نجران
+الباحة | ينبع | رابغ | القنفذة | الليث | المجمعة | الخرج | الدوادمي | الزلفي | حفر الباطن | القريات | بيشة | الشرقية
+دبي | أبوظبي | أبو ظبي | الدوحة | الكويت | المنامة | مسقط | صنعاء | عدن | تعز | القاهرة | الإسكندرية | بيروت
+دمشق | عمان | بغداد | البصرة | أربيل | القدس | غزة | رام الله | الخرطوم | طرابلس | تونس | الجزائر | الرباط
+طهران | أنقرة | إسطنبول | اسطنبول | كابل | إسلام آباد | نيودلهي | بكين | طوكيو | سيول | سنغافورة | موسكو | كييف
+لندن | باريس | برلين | روما | مدريد | جنيف | بروكسل | فيينا | أثينا | واشنطن | نيويورك | لوس أنجليس | أوتاوا
+سيدني | جاكرتا | كوالالمبور | مانيلا | نواكشوط | عواصم | عواصم العالم | العواصم | وكالات | متابعات
+"""
+
+#: Words of an author-bio or desk footer line ``* أستاذ العلوم السياسية ...``.
+_BIO_WORDS = """
+أستاذ | استاذ | كاتب | كاتبة | باحث | باحثة | زميل | محلل | محللة | رئيس | مدير | استشاري | استشارية | خبير
+خبيرة | أكاديمي | أكاديمية | صحافي | صحفي | صحافية | سفير | وزير | مستشار | عضو | نائب | بروفيسور | محاضر
+وحدة | خدمة | بالاتفاق | خاص | مراسل | مراسلة | طبيب | دكتور | مؤلف | أمين | الأمين | محامي | مهندس
+"""
+
+#: Widget words that may precede a title echo as a glued label ("طباعة <title>").
 _WIDGET_WORDS = "شارك طباعة اطبع أرسل حفظ مشاركة تغريد تعليق التعليقات صورة فيديو"
+
+#: Titles before a name that the author field and a signature may spell differently.
+_NAME_TITLES = "د أ ا دكتور الدكتور بروفيسور الشيخ م المهندس"
 
 #: Words a dateline may contain besides numbers.
 _DATE_WORDS = """
 السبت الأحد الاحد الإثنين الاثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة
 يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
 كانون الثاني شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين الأول الاول
-محرم صفر ربيع الآخر الاخر جمادى الأولى الاولى الآخرة الاخرة رجب شعبان رمضان شوال ذو القعدة الحجة
+جانفي فيفري أفريل ماي جوان جويلية أوت
+محرم صفر ربيع الآخر الاخر جمادى الأولى الاولى الآخرة الاخرة رجب شعبان رمضان شوال ذو ذي القعدة الحجة
 م ص هـ ه مساء صباحا صباحاً مساءً الساعة ساعة ساعات دقيقة دقائق منذ يوم أيام في بتاريخ تاريخ آخر تحديث
-نشر pm am gmt utc at on
+نشر pm am gmt utc at on le à h min il y a ago hours minutes days
 jan feb mar apr may jun jul aug sep oct nov dec january february march april june july august september
 october november december monday tuesday wednesday thursday friday saturday sunday
+janvier février mars avril mai juin juillet août septembre octobre novembre décembre
 """
 
 _SEP = re.compile(r"\s*\|\s*|\n")
@@ -87,46 +137,83 @@ def _keyed(block: str) -> frozenset[str]:
 FULL_LINE = _keyed(_FULL_LINE)
 PREFIXES = tuple(sorted(_keyed(_PREFIXES), key=len, reverse=True))
 PHRASES = tuple(sorted(_keyed(_PHRASES)))
+#: All phrases in one pass; a phrase must start and end on a word boundary of the key.
+_PHRASE_RE = re.compile(r"(?<= )(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?= )")
 CREDIT_WORDS = _keyed(_CREDIT_WORDS)
+PLACES = _keyed(_PLACES)
+BIO_WORDS = _keyed(_BIO_WORDS)
 WIDGET_WORDS = frozenset(match_key(_WIDGET_WORDS).split())
+NAME_TITLES = frozenset(match_key(_NAME_TITLES).split())
 DATE_WORDS = frozenset(match_key(_DATE_WORDS).split())
 HOME_WORDS = tuple(match_key(w) for w in ("الواجهة الرئيسية", "الصفحة الرئيسية", "الرئيسية"))
+#: Words that make a short line read as a sentence or a phrase, not as ``<name> <place>``.
+FUNCTION_WORDS = frozenset(match_key("في من على إلى الى عن مع و أو ثم قد لا لم لن ما هل كيف أن إن بعد قبل عند").split())
 
 #: Lines longer than this (in words) are never chrome by prefix or byline rules.
 MAX_PREFIX_WORDS = 20
 MAX_PHRASE_WORDS = 45
 MAX_BYLINE_WORDS = 6
 MAX_ECHO_WORDS = 10
+MAX_BIO_WORDS = 30
+#: Non-blank lines at each end of a document where bylines, bios and signatures sit.
+HEAD_ZONE = 3
+TAIL_ZONE = 4
 
-_LINK_ONLY = re.compile(
-    r"^(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|\+?[\d\s()./-]{7,})"
-    r"(?:\s+(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|\+?[\d\s()./-]{7,}))*$"
-)
-_DASHES = re.compile(r"\s[-–—|]\s|\s[-–—]|[-–—]\s")
+_LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|(?:\+|00?)\d[\d\s()./-]{6,}"
+              r"|\[email\s?protected\](?:\s*/\*\s*\*/)?)")
+_LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:\s*)?"
+                        rf"{_LINK_ITEM}(?:[\s,،;|]+{_LINK_ITEM})*$", re.IGNORECASE)
+_DASHES = re.compile(r"\s*[-–—|]+\s*")
 _HAS_DIGIT = re.compile(r"\d")
+_NEXT_PREVIOUS = re.compile(r"^\s*(?:Next\s+Previous|Previous\s+Next)\b\s*", re.IGNORECASE)
+#: Sentence punctuation: a line with it reads as text, not as a label.
+_SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
+_STAR = re.compile(r"^\s*\*\s*")
+#: A long line is only looked at as a menu when it has separators between its entries.
+_MENU_SEPARATORS = re.compile(r"(?:.*?[»|•/]){3}")
 
 
 # --- single-line rules (each returns True when the line is chrome) ------------
 
 
 def is_lexicon(key: str) -> bool:
-    """The whole line is a chrome phrase: ``'شارك'``, ``'مقالات ذات صلة'``."""
+    """The whole line is a chrome phrase: ``'شارك'``, ``'مقالات ذات صلة'``, ``'...المزيد'``."""
     return key in FULL_LINE
 
 
 def is_prefixed(key: str, n_words: int) -> bool:
-    """A short line led by a chrome phrase: ``'اقرأ أيضا: ...'``, ``'المصدر: واس'``."""
+    """A short line led by a chrome phrase: ``'اقرأ أيضا: ...'``, ``'نقلتها إلى العربية: زينب منعم.'``."""
     if n_words > MAX_PREFIX_WORDS:
         return False
     return any(key == p or key.startswith(p + " ") for p in PREFIXES)
 
 
+def is_byline_prefix(line: str, key: str, n_words: int) -> bool:
+    """A short byline led by ``كتب`` / ``بقلم``: ``'بقلم: سعد الفراج'``."""
+    if n_words > MAX_BYLINE_WORDS or _SENTENCE_PUNCT.search(line.replace(":", "")):
+        return False
+    return bool(_BYLINE_OPENER.match(line))
+
+
 def has_phrase(key: str, n_words: int) -> bool:
-    """A widget sentence anywhere in a line: ``'... شاركنا رأيك في التعليقات'``."""
+    """A widget or footer sentence anywhere in a line: ``'... شاركنا رأيك في التعليقات'``."""
     if n_words > MAX_PHRASE_WORDS:
         return False
-    padded = f" {key} "
-    return any(f" {p} " in padded for p in PHRASES)
+    return bool(_PHRASE_RE.search(f" {key} "))
+
+
+def is_glued_footer(line: str) -> bool:
+    """A footer glued to what the scrape ran into it: ``'x@yahoo.comللتواصل مع الكاتب ...'``,
+    ``'مقالات أخرى للكاتبمرور الرياض...'`` (aljazirah's related list, titles run together)."""
+    start = _footer_start(line)
+    return start is not None and not _has_text_before(line[:start])
+
+
+def is_menu(key: str) -> bool:
+    """Menu or feed-index entries run together: one chrome phrase three times or more,
+    ``'العنوان رابط RSS عين اليوم رابط RSS عين اليوم » كاريكاتير رابط RSS ...'``."""
+    found = _PHRASE_RE.findall(f" {key} ")
+    return len(found) >= 3 and max(found.count(p) for p in set(found)) >= 3
 
 
 def is_breadcrumb(key: str, n_words: int) -> bool:
@@ -139,7 +226,10 @@ def is_dateline(key: str) -> bool:
     tokens = key.split()
     if not tokens or len(tokens) > 16 or not _HAS_DIGIT.search(key):
         return False
-    return all(t.isdigit() or t in DATE_WORDS for t in tokens)
+    if not all(t.isdigit() or t in DATE_WORDS for t in tokens):
+        return False
+    # a bare number ('3601129312', '(٢)') is a list entry, not a date
+    return any(t in DATE_WORDS for t in tokens) or (len(tokens) >= 3 and all(len(t) <= 4 for t in tokens))
 
 
 def is_byline(line: str, key: str, n_words: int) -> bool:
@@ -154,8 +244,16 @@ def is_byline(line: str, key: str, n_words: int) -> bool:
 
 
 def is_link_only(line: str) -> bool:
-    """Only URLs, e-mails, @handles, #hashtags or phone numbers."""
+    """Only URLs, e-mails, @handles, #hashtags or phone numbers (``'تويتر: @x'`` too)."""
     return bool(_LINK_ONLY.match(line.strip()))
+
+
+def is_credit_footer(line: str, key: str, n_words: int) -> bool:
+    """A wire or syndication credit, ``'* خدمة «نيويورك تايمز»'``, ``'خاص بـ«الشرق الأوسط»'``."""
+    if n_words > 10:
+        return False
+    body = _key(_STAR.sub("", line))
+    return body.startswith(("خدمه ", "خاص ب ", "بالاتفاق مع ")) and "«" in line or body.startswith("خاص ب الشرق")
 
 
 def is_title_echo(key: str, title_key: str) -> bool:
@@ -174,48 +272,232 @@ def is_title_echo(key: str, title_key: str) -> bool:
     return rest != title_key and (title_key + " ").startswith(rest + " ")
 
 
-def classify_line(line: str) -> str | None:
-    """Name of the context-free rule that marks a line (of cleaned text) as chrome, or None."""
-    if line.count(" ") >= MAX_PHRASE_WORDS:
-        return None  # every rule is bounded in length: long lines are content
-    key = _key(line)
+def classify_line(line: str, key: str | None = None) -> str | None:
+    """Name of the context-free rule that marks a line (of cleaned text) as chrome, or None.
+
+    ``key`` is the line's match key when the caller has it already.
+    """
+    if line.count(" ") >= MAX_PHRASE_WORDS + 10:  # every other rule is bounded in length
+        return "menu" if _MENU_SEPARATORS.search(line) and is_menu(key or _key(line)) else None
+    nav = _NEXT_PREVIOUS.match(line)
+    if nav:  # 3alyoum's slider arrows glued to the byline: judge what follows them
+        line, key = line[nav.end():], None
+        if not line.strip():
+            return "navigation"
+    key = _key(line) if key is None else key
     if not key:
         return None
     n_words = key.count(" ") + 1
     if is_lexicon(key):
         return "lexicon"
+    if is_menu(key):
+        return "menu"
     if is_dateline(key):
         return "dateline"
     if is_link_only(line):
         return "link_only"
+    if is_glued_footer(line):
+        return "footer"
     if is_breadcrumb(key, n_words):
         return "breadcrumb"
     if is_byline(line, key, n_words):
         return "byline"
+    if is_credit_footer(line, key, n_words):
+        return "credit"
     if is_prefixed(key, n_words):
         return "lexicon_prefix"
+    if is_byline_prefix(line, key, n_words):
+        return "byline_prefix"
     if has_phrase(key, n_words):
         return "lexicon_phrase"
     return None
 
 
-def strip_lines(lines: Sequence[str], title: str | None = None) -> list[str | None]:
+# --- position rules (need the document) ----------------------------------------
+
+
+def _words_are_label(words: Sequence[str]) -> bool:
+    return bool(words) and not any(w in FUNCTION_WORDS for w in words)
+
+
+def is_head_byline(line: str, key: str) -> bool:
+    """In the head zone, ``<name(s)> – <place|credit>``: ``'رغد عشميل -جدة'``, ``'حامد القرشي، إبراهيم الحذيفي – مكة المكرمة'``."""
+    words = key.split()
+    if not 2 <= len(words) <= MAX_BYLINE_WORDS + 1 or _SENTENCE_PUNCT.search(line.replace("،", "")):
+        return False
+    if not _words_are_label(words):
+        return False
+    sides = [_key(s) for s in _DASHES.split(line.strip()) if _key(s)]
+    if len(sides) == 2 and any(s in PLACES or s in CREDIT_WORDS for s in sides):
+        return True
+    # A tatweel used as the dash is gone after cleaning ('الرياضي جدة'); without a dash a
+    # name + place cannot be told from a kicker ('أمير منطقة جازان'): author_echo and the
+    # corpus counts take those.
+    return False
+
+
+def is_signature(line: str, key: str, last: bool = False) -> bool:
+    """In the tail zone, a reader's or writer's signature: ``'- خالد الدوس'``, ``'نوف بنت طلال - الرياض'``."""
+    words = key.split()
+    if not 2 <= len(words) <= MAX_BYLINE_WORDS or _SENTENCE_PUNCT.search(line.replace("،", "")):
+        return False
+    if not _words_are_label(words):
+        return False
+    stripped = line.strip()
+    if stripped.startswith(("-", "–", "—")):
+        return last and len(words) <= 4 and not re.search(r"[A-Za-z*]", stripped)
+    sides = [_key(s) for s in _DASHES.split(stripped) if _key(s)]
+    return len(sides) == 2 and (sides[1] in PLACES or sides[1] in CREDIT_WORDS)
+
+
+def is_bio_footer(line: str, key: str) -> bool:
+    """In the tail zone, ``* <bio>``: ``'* أستاذ العلوم السياسية ...'``, ``'* كاتب من مصر'``."""
+    if not _STAR.match(line):
+        return False
+    words = key.split()
+    return 1 <= len(words) <= MAX_BIO_WORDS and any(w in BIO_WORDS for w in words[:4])
+
+
+def author_key(author: str | None) -> str:
+    """The author field's name, keyed, without titles: ``'د . طارق الحبيب'`` -> ``'طارق الحبيب'``."""
+    if not author:
+        return ""
+    words = [w for w in _key(_DASHES.split(author.strip())[0]).split() if w not in NAME_TITLES]
+    return " ".join(words) if len(words) >= 2 else ""
+
+
+def is_author_echo(key: str, name: str) -> bool:
+    """A short line that is the author's name, maybe with titles or a place: ``'أ.د. طارق الحبيب'``."""
+    if not name:
+        return False
+    words = [w for w in key.split() if w not in NAME_TITLES]
+    return 2 <= len(words) <= MAX_BYLINE_WORDS and f" {name} " in f" {' '.join(words)} "
+
+
+def _is_label(line: str, key: str) -> bool:
+    """Short and without sentence punctuation: a bio, title or affiliation line of a signature block."""
+    n = key.count(" ") + 1
+    return bool(key) and n <= 8 and not _SENTENCE_PUNCT.search(line)
+
+
+def strip_lines(lines: Sequence[str], title: str | None = None, author: str | None = None) -> list[str | None]:
     """For each line, the rule that marks it as chrome, or None to keep it.
 
     Lines are expected to be cleaned text (``normalize.clean``). The headline is
     ``title`` when given, else the first line no rule strips; it is used to
-    recognise title echoes further down.
+    recognise title echoes further down. ``author`` (a byline field) lets a line
+    that only names the author be recognised in the head and tail zones.
     """
-    verdicts: list[str | None] = [classify_line(line) for line in lines]
+    keys = [_key(line) if len(line) < 400 else "" for line in lines]
+    verdicts: list[str | None] = [classify_line(line, key or None) for line, key in zip(lines, keys)]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    # zones count the lines no lexicon rule took: a footer does not push the signature above it out
+    open_lines = [i for i in filled if verdicts[i] is None]
+    head = set(open_lines[:HEAD_ZONE])
+    tail = [i for i in filled if open_lines and i >= open_lines[-TAIL_ZONE:][0]]
+    name = author_key(author)
+    for i in filled:
+        if verdicts[i] or not keys[i]:
+            continue
+        if name and (i in head or i in tail) and is_author_echo(keys[i], name):
+            verdicts[i] = "author_echo"
+        elif i in head and is_head_byline(lines[i], keys[i]):
+            verdicts[i] = "head_byline"
+        elif i in tail and i != open_lines[0] and is_bio_footer(lines[i], keys[i]):
+            verdicts[i] = "bio_footer"
+        elif i in tail and i != open_lines[0] and is_signature(lines[i], keys[i], last=i == open_lines[-1]):
+            verdicts[i] = "signature"
+    _tail_blocks(lines, keys, verdicts, tail)
     title_idx = None
     if title is None:
-        for i, (line, verdict) in enumerate(zip(lines, verdicts)):
-            if verdict is None and line.strip():
-                title, title_idx = line, i
+        for i in filled:
+            if verdicts[i] is None:
+                title, title_idx = lines[i], i
                 break
     title_key = match_key(title) if title else ""
     for i, line in enumerate(lines):
         if verdicts[i] is None and i != title_idx and line.count(" ") < 2 * MAX_ECHO_WORDS \
-                and is_title_echo(_key(line), title_key):
+                and is_title_echo(keys[i], title_key):
             verdicts[i] = "title_echo"
     return verdicts
+
+
+def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
+    """Short label lines inside a tail signature block are chrome too.
+
+    ``'أ.د. طارق الحبيب' / 'بروفيسور واستشاري الطب النفسي' / ... / 'ويتلقى ... البريد'`` and
+    ``'* أستاذ العلوم السياسية' / 'في جامعة محمد الخامس'``: a label line (short, no
+    sentence punctuation) in the tail zone after a stripped line is stripped when
+    every line after it is chrome or another label.
+    """
+    first = next((k for k, i in enumerate(tail) if verdicts[i] and verdicts[i] != "title_echo"), None)
+    if first is None:
+        return
+    rest = tail[first + 1:]
+    if all(verdicts[i] or _is_label(lines[i], keys[i]) for i in rest):
+        for i in rest:
+            if verdicts[i] is None:
+                verdicts[i] = "signature_block"
+
+
+# --- inline trimming -----------------------------------------------------------
+
+#: Footers that may be glued after real text; the trimmed tail starts at the match.
+_FOOTER_START = re.compile(
+    r"للتواصل مع الكاتب|للتواصل أرسل|للتواصل ارسل|مقالات أخرى للكاتب|مقالات اخرى للكاتب|رابط الخبر بصحيفة"
+)
+#: sabq's lead-in ``'<name>- سبق- <city>:'`` and the like (a name, an outlet credit, a place, a colon).
+_LEAD_IN = re.compile(r"^\s*[^\s:.،؟!][^:.،؟!\n]{0,60}?\s*[-–—]\s*(?:سبق|عين اليوم|واس|الوئام)\s*[-–—]\s*"
+                      r"[^:.،؟!\n]{1,40}?:\s*")
+_PLACE_ALT = "|".join(sorted((re.escape(p.strip()) for p in _SEP.split(_PLACES) if p.strip()), key=len, reverse=True))
+#: A head byline glued to the first sentence: ``'أحمد حجازي – عين اليوم مع اقتراب ...'``,
+#: ``'عين اليوم – متابعات أزاحت شركة ...'``, ``'أحمد البشيري-الباحة أقامت ...'``.
+_HEAD_LEAD_IN = re.compile(rf"^\s*(?:(?:\w+\s+){{0,3}}\w+\s*[-–—]\s*)?(?:عين اليوم|{_PLACE_ALT})"
+                           rf"(?:\s*[-–—]\s*(?:{_PLACE_ALT}))?(?=\s)\s+")
+#: 3alyoum's tag list after the last sentence: ``'... مستمرا. سمات الصين ايفون بكين'``.
+_TAG_TAIL = re.compile(r"(?<=[.!؟?»\"”)\]…])\s*سمات\s+[^.!؟?:«»\"“”]{1,200}$")
+_EMAIL_ARTIFACT = re.compile(r"\s*\[email\s?protected\]\s*(?:/\*\s*\*/)?\s*")
+_TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
+
+#: Rule names trim_line may return (the line is kept, a part of it removed).
+TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix"})
+
+
+def _footer_start(line: str) -> int | None:
+    m = _FOOTER_START.search(line)
+    return m.start() if m else None
+
+
+def _has_text_before(prefix: str) -> bool:
+    """Does real text precede a glued footer (not just an e-mail or ``تويتر:``)?"""
+    rest = _LINK_ONLY.sub("", prefix.strip())
+    rest = re.sub(r"[\w.+-]+@[\w-]+\.[a-zA-Z]{2,4}|تويتر\s*:?|twitter\s*:?|[@\w.]+\.com", "", rest, flags=re.I)
+    return len(_TEXTLIKE.findall(rest)) >= 3
+
+
+def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
+    """Cut chrome glued to real text; ``(line, None)`` when nothing is cut.
+
+    >>> trim_line('التحقيق لا يزال مستمرا. سمات الصين ايفون بكين')
+    ('التحقيق لا يزال مستمرا.', 'tag_tail')
+    >>> trim_line('مهنا التميمي-سبق-الجوف: انطلق فريق نخبة الشمال')
+    ('انطلق فريق نخبة الشمال', 'lead_in')
+    """
+    rules = []
+    m = _NEXT_PREVIOUS.match(line)
+    if m and _TEXTLIKE.search(line[m.end():]):
+        line, _ = line[m.end():], rules.append("navigation_prefix")
+    m = _LEAD_IN.match(line) or (_HEAD_LEAD_IN.match(line) if head else None)
+    if m and len(line) - m.end() > 40 and (m.re is _LEAD_IN or _DASHES.search(m.group())):
+        line, _ = line[m.end():], rules.append("lead_in")
+    if "protected]" in line:
+        new = _EMAIL_ARTIFACT.sub(" ", line).strip()
+        if new != line.strip():
+            line, _ = new, rules.append("email_artifact")
+    start = _footer_start(line)
+    if start is not None and _has_text_before(line[:start]):
+        line, _ = line[:start].rstrip(), rules.append("footer_tail")
+    m = _TAG_TAIL.search(line)
+    if m and m.start() > 0 and m.group().count(" ") <= 20:
+        line, _ = line[:m.start()].rstrip(), rules.append("tag_tail")
+    return line, ("+".join(rules) if rules else None)

@@ -2,7 +2,8 @@
 
 Everything here is data: the normalizers in ``normalize.py`` only look tables up,
 so the hot path is ``str.translate`` and a handful of compiled regexes rather than
-per-character Python loops.
+per-character Python loops. Ranges are spelled out (not derived from
+``unicodedata`` categories) so the tables are the same on every Python version.
 """
 from __future__ import annotations
 
@@ -13,22 +14,34 @@ import unicodedata
 
 #: Arabic presentation forms A and B: legacy glyph codepoints that old PDFs and
 #: web pages still emit. Their compatibility decomposition is the plain letter.
+#: Only these ranges are mapped: every character in them is Arabic (FEFF, the
+#: BOM, is an invisible and is deleted instead).
 PRESENTATION_RANGES = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 #: Harakat, tanween, shadda, sukun, maddah/hamza above-below, superscript alef,
-#: Quranic annotation signs and small high letters.
+#: Quranic annotation signs and small high/low letters (the issue's list, plus the
+#: Unicode 14 Quranic marks U+0898-U+089F and U+08CA-U+08D2). Deliberately NOT
+#: here: U+06DD end of ayah, U+06DE rub el hizb, U+06E9 place of sajdah and U+08E2
+#: disputed end of ayah: they are verse and section symbols that stand between
+#: words, not marks on a letter (the key treats them as punctuation).
 DIACRITIC_RANGES = (
     (0x0610, 0x061A),
     (0x064B, 0x065F),
     (0x0670, 0x0670),
     (0x06D6, 0x06DC),
-    (0x06DF, 0x06E8),
+    (0x06DF, 0x06E8),  # includes U+06E5/U+06E6 small waw/yeh (silah signs)
     (0x06EA, 0x06ED),
-    (0x08D3, 0x08E1),
+    (0x0898, 0x089F),
+    (0x08CA, 0x08E1),
     (0x08E3, 0x08FF),
 )
 
+#: Arabic format characters that behave like symbols between words: number
+#: signs (U+0600-U+0605), end of ayah, disputed end of ayah.
+ARABIC_SYMBOL_FORMATS = "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u08e2"
+
 TATWEEL = "\u0640"
+ZWNJ = "\u200c"
 
 #: Invisible characters that carry no text: zero-width space / non-joiner /
 #: joiner, word joiner, BOM / zero-width no-break space, soft hyphen.
@@ -40,8 +53,21 @@ BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 #: Space variants that all mean "a space" in running text.
 SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\x0b\x0c"
 
+#: Line separators other than LF (CR and CRLF are replaced before translating).
+LINE_SEPARATORS = "\x85\u2028\u2029"
+
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+
+#: Letters Arabic does not use but Persian or Urdu do (پ چ ژ گ; ٹ ڈ ڑ ں ھ ہ ۂ ے ۓ).
+#: Not ی/ک (Arabic typed on a Persian keyboard has them) and not ڤ (Arabic writes
+#: foreign "v" with it).
+PERSIAN_URDU_ONLY = "پچژگٹڈڑںھہۂےۓ"
+#: A document is Persian/Urdu when at least this share of its Arabic-script
+#: letters is one of ``PERSIAN_URDU_ONLY`` (Persian news ~3 %, Urdu ~8 %, Arabic
+#: news with a foreign name well under 0.5 %).
+PERSIAN_URDU_SHARE = 0.005
+ARABIC_LETTER = re.compile("[\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff\u0750-\u077f\u08a0-\u08c9]")
 
 
 def _chars(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -52,21 +78,23 @@ DIACRITICS = _chars(DIACRITIC_RANGES)
 
 
 def _presentation_map() -> dict[int, str]:
-    """Map each assigned presentation-form codepoint to its NFKC letters.
+    """Map each presentation-form codepoint to its compatibility letters.
 
-    Only Arabic letters are mapped; the few forms whose decomposition is a space
-    plus a harakah (e.g. U+FE70) keep the harakah and drop the space so that
-    ``clean`` never invents word boundaries.
+    The forms whose decomposition is a space plus a harakah (isolated harakat
+    such as U+FE70) keep the harakah and drop the space so that ``clean`` never
+    invents word boundaries; tatweel in a decomposition (U+FE71) is dropped too,
+    since ``clean`` removes tatweel anyway.
     """
     table: dict[int, str] = {}
     for lo, hi in PRESENTATION_RANGES:
         for cp in range(lo, hi + 1):
             ch = chr(cp)
-            if ch == "\ufeff" or not unicodedata.name(ch, ""):
+            if ch == "\ufeff":
                 continue
             norm = unicodedata.normalize("NFKC", ch)
             if norm != ch:
-                table[cp] = norm.strip() if norm.strip() else norm
+                norm = norm.replace(TATWEEL, "")
+                table[cp] = norm.strip(" ") or norm
     return table
 
 
@@ -75,46 +103,133 @@ PRESENTATION_MAP = _presentation_map()
 # --- translate tables for clean() -------------------------------------------
 
 #: Removed by clean(): tatweel, invisibles, bidi controls.
-CLEAN_DELETE = {ord(c): None for c in TATWEEL + INVISIBLE + BIDI_CONTROLS}
+CLEAN_DELETE: dict[int, str | None] = {ord(c): None for c in TATWEEL + INVISIBLE + BIDI_CONTROLS}
 #: Spaces unified by clean(); line breaks are handled separately.
 CLEAN_SPACES = {ord(c): " " for c in SPACES}
+CLEAN_LINES = {ord(c): "\n" for c in LINE_SEPARATORS}
 
 DIGITS_TO_ASCII = {ord(c): str(i) for i, c in enumerate(ARABIC_INDIC_DIGITS)}
 DIGITS_TO_ASCII.update({ord(c): str(i) for i, c in enumerate(PERSIAN_DIGITS)})
 
-DIACRITICS_DELETE = {ord(c): None for c in DIACRITICS}
+DIACRITICS_DELETE: dict[int, str | None] = {ord(c): None for c in DIACRITICS}
 
 PERSIAN_TO_ARABIC = {ord("ی"): "ي", ord("ک"): "ك"}
 
+#: One table for every default clean rule that is a character mapping, ZWNJ kept
+#: (it is decided per document). Outputs are final: no value needs a second pass.
+CLEAN_TABLE: dict[int, str | None] = {**PRESENTATION_MAP, **CLEAN_DELETE, **CLEAN_SPACES, **CLEAN_LINES}
+del CLEAN_TABLE[ord(ZWNJ)]
+
+
+def char_class(chars) -> str:
+    """A regex character class matching exactly ``chars`` (codepoints or a str)."""
+    cps = sorted({c if isinstance(c, int) else ord(c) for c in chars})
+    parts, i = [], 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = chr(cps[i]), chr(cps[j])
+        parts.append(re.escape(lo) if i == j else f"{re.escape(lo)}-{re.escape(hi)}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+#: Any character ``CLEAN_TABLE`` changes: absent (the common case) -> no translate.
+NEEDS_TRANSLATE = re.compile(char_class(CLEAN_TABLE))
+#: Runs of such characters, for translating only the runs when they are sparse.
+TRANSLATE_RUN = re.compile(char_class(CLEAN_TABLE) + "+")
+
+
+def list_table(table: dict[int, str | None], size: int = 0x10000) -> list[str]:
+    """The same mapping as a list indexed by codepoint: ``str.translate`` looks a
+    list up about twice as fast as a dict (codepoints past the end are kept)."""
+    out = [chr(cp) for cp in range(size)]
+    for cp, value in table.items():
+        if cp < size:
+            out[cp] = "" if value is None else value
+    return out
+
+
+def translate(text: str, run: re.Pattern, table: list[str], first: re.Match) -> str:
+    """``text.translate(table)``, but when matches of ``run`` are sparse (the
+    usual NBSP or RLM in a news article) only they are translated."""
+    window = text[first.start() : first.start() + 4000]
+    if len(run.findall(window)) > 40:
+        return text.translate(table)
+    return run.sub(lambda m: m.group().translate(table), text)
+SPACE_VARIANT = re.compile(char_class(SPACES))
+CLEAN_LIST = list_table(CLEAN_TABLE)
+
+#: Arabic punctuation; all already in Unicode's P* categories, listed for the docs.
+ARABIC_PUNCT = "،؛؟«»٪٫٬۔"
+
+#: Planes scanned for punctuation, symbols and case: BMP and SMP (emoji).
+_SCAN_LIMIT = 0x20000
+
+
+def _punctuation_table() -> dict[int, str | None]:
+    """Punctuation and symbols (P*, S*) map to a space; other format characters
+    (Cf) are deleted, except Arabic verse/number signs, which separate words."""
+    table: dict[int, str | None] = {}
+    for cp in range(_SCAN_LIMIT):
+        cat = unicodedata.category(chr(cp))
+        if cat[0] in "PS":
+            table[cp] = " "
+        elif cat == "Cf":
+            table[cp] = None
+    for ch in ARABIC_PUNCT + ARABIC_SYMBOL_FORMATS:
+        table[ord(ch)] = " "
+    return table
+
+
+def _casefold_table() -> dict[int, str]:
+    """``str.casefold`` is per character (no context), so it fits in a table."""
+    table = {}
+    for cp in range(_SCAN_LIMIT):
+        ch = chr(cp)
+        folded = ch.casefold()
+        if folded != ch:
+            table[cp] = folded
+    return table
+
+
+KEY_PUNCTUATION = _punctuation_table()
+KEY_CASEFOLD = _casefold_table()
+
 # --- match-key unifications (each a named, switchable table) -----------------
 
-KEY_UNIFY: dict[str, dict[int, str]] = {
+KEY_UNIFY: dict[str, dict[int, str | None]] = {
+    # harakat, tanween, shadda, sukun, superscript alef, Quranic marks
+    "diacritics": DIACRITICS_DELETE,
     # hamza-carrying and decorated alefs all read as a plain alef for matching
     "alef": {ord(c): "ا" for c in "أإآٱٲٳٵ"},
     "alef_maksura": {ord("ى"): "ي"},
     "teh_marbuta": {ord("ة"): "ه"},
     "hamza_on_waw": {ord("ؤ"): "و"},
-    "hamza_on_yeh": {ord("ئ"): "ي"},
-    # Persian / Urdu letter forms of the same Arabic letters
+    # ۓ is NFC of yeh barree + hamza above: unified so stripping the hamza mark
+    # and the precomposed letter give one key
+    "hamza_on_yeh": {ord("ئ"): "ي", ord("ۓ"): "ے"},
+    # Persian / Urdu letter forms of the same Arabic letters (ۂ: heh goal + hamza)
     "persian_letters": {
         **{ord(c): "ي" for c in "یېۍ"},
         **{ord(c): "ك" for c in "کڪ"},
-        **{ord(c): "ه" for c in "ەۀھہۃ"},
+        **{ord(c): "ه" for c in "ەۀھہۃۂ"},
     },
     "digits": DIGITS_TO_ASCII,
+    # punctuation and symbols (Arabic and Latin, emoji) separate words; other
+    # invisible format characters go
+    "punctuation": KEY_PUNCTUATION,
+    # Latin (and every other cased script) compared caselessly
+    "casefold": KEY_CASEFOLD,
 }
-
-#: Arabic punctuation that is not in Unicode's P* categories but separates words.
-ARABIC_PUNCT = "،؛؟«»٪٫٬۔"
 
 LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 MULTI_SPACE = re.compile(r" {2,}")
+SPACE_AROUND_NEWLINE = re.compile(r" \n ?|\n ")
 BLANK_RUNS = re.compile(r"\n{3,}")
-#: A run of non-word characters (punctuation and symbols) or underscores.
-NON_WORD = re.compile(r"[\W_]+")
+#: A ZWNJ with the diacritics and further ZWNJs after it (diacritics are
+#: transparent, so stripping them never changes which ZWNJs are kept).
+ZWNJ_RUN = re.compile("\u200c" + char_class(DIACRITICS + ZWNJ) + "*")
+DIACRITIC_SET = frozenset(DIACRITICS)
 
-#: Any character some default clean rule would change; absent -> skip the rule.
-NEEDS_TRANSLATE = re.compile(
-    "[" + re.escape(TATWEEL + INVISIBLE + BIDI_CONTROLS) + "\uFB50-\uFDFF\uFE70-\uFEFF]"
-)
-NEEDS_SPACES = re.compile("[" + re.escape(SPACES) + "]|  | \n|\n |\n\n\n")

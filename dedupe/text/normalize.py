@@ -9,7 +9,9 @@ diacritics stripped, letter variants unified, punctuation removed and Latin
 casefolded. A match key is never written to the output.
 
 Each rule is a tiny function in a named registry, run in a fixed order, so
-``explain`` can say which rule changed a text.
+``explain`` can say which rule changed a text. ``clean`` itself runs a fused
+version of the same rules (one combined translate table, fast-path checks so
+untouched text costs a scan); the tests check it equals the registry run in order.
 """
 from __future__ import annotations
 
@@ -19,7 +21,78 @@ from typing import Callable, Iterable
 
 from . import chardata as cd
 
+Rule = Callable[[str], str]
+
+# --- document language: only decides ZWNJ and the Persian-letter option --------
+
+
+def is_persian_or_urdu(text: str) -> bool:
+    """True when letters Arabic lacks (پ چ ژ گ ٹ ے ...) are a real share of the text.
+
+    ``is_persian_or_urdu('می‌گویم')`` -> True; an Arabic article quoting one
+    Persian name stays Arabic. Counting letters (not characters) keeps the
+    answer the same before and after ``clean``.
+    """
+    foreign = sum(map(text.count, cd.PERSIAN_URDU_ONLY))
+    if not foreign:
+        return False
+    return foreign >= cd.PERSIAN_URDU_SHARE * cd.ARABIC_LETTER.subn("", text)[1]
+
+
 # --- clean(): rules that never change meaning ---------------------------------
+
+
+def line_endings(text: str) -> str:
+    """CRLF, CR and Unicode line separators become LF: ``'a\\r\\nb'`` -> ``'a\\nb'``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(cd.CLEAN_LINES)
+
+
+def presentation_forms(text: str) -> str:
+    """Map Arabic presentation forms to plain letters: ``'ﻻ'`` -> ``'لا'``.
+
+    Why: PDF and legacy web text stores glyphs, not letters; only these ranges
+    are mapped (blanket NFKC would also rewrite superscripts, fractions...).
+    """
+    return text.translate(cd.PRESENTATION_MAP)
+
+
+def invisibles(text: str) -> str:
+    """Remove tatweel, zero-width (except ZWNJ) and bidi controls: ``'كـتـاب'`` -> ``'كتاب'``.
+
+    Why: they change bytes, not words. ZWNJ is decided by ``zwnj``.
+    """
+    return text.translate(_INVISIBLE_DELETE)
+
+
+def zwnj(text: str) -> str:
+    """Drop ZWNJ in Arabic text; in Persian/Urdu keep it only between two characters.
+
+    ``'لِلَّه\\u200cِ'`` -> ``'لِلَّهِ'``; Persian ``'می\\u200cخواهم'`` is unchanged.
+    Why: in Persian and Urdu ZWNJ is spelling (the "half space" of می‌خواهم,
+    removing it joins letters that must not join); in Arabic it is keyboard noise.
+    """
+    if cd.ZWNJ not in text:
+        return text
+    if not is_persian_or_urdu(text):
+        return text.replace(cd.ZWNJ, "")
+    return cd.ZWNJ_RUN.sub(_fix_zwnj_run, text)
+
+
+def _fix_zwnj_run(m) -> str:
+    text, a, b = m.string, m.start(), m.end()
+    marks = m.group().replace(cd.ZWNJ, "")
+    while a > 0 and text[a - 1] in cd.DIACRITIC_SET:  # marks are transparent
+        a -= 1
+    if a == 0 or b == len(text) or text[a - 1].isspace() or text[b].isspace():
+        return marks  # joins nothing: stray
+    return cd.ZWNJ + marks
+
+
+def space_variants(text: str) -> str:
+    """NBSP, thin, em, ideographic spaces and tabs become a plain space."""
+    return text.translate(cd.CLEAN_SPACES)
 
 
 def nfc(text: str) -> str:
@@ -32,46 +105,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def presentation_forms(text: str) -> str:
-    """Map Arabic presentation forms to plain letters: ``'ﻻ'`` -> ``'لا'``.
-
-    Why: PDF and legacy web text stores glyphs, not letters; only these ranges
-    are mapped (blanket NFKC would also rewrite superscripts, fractions...).
-    """
-    if not cd.NEEDS_TRANSLATE.search(text):
-        return text
-    return text.translate(cd.PRESENTATION_MAP)
-
-
-def invisibles(text: str) -> str:
-    """Remove tatweel, zero-width and bidi control characters: ``'كـتـاب'`` -> ``'كتاب'``.
-
-    Why: they change bytes, not words.
-    """
-    if not cd.NEEDS_TRANSLATE.search(text):
-        return text
-    return text.translate(cd.CLEAN_DELETE)
-
-
-def line_endings(text: str) -> str:
-    """CRLF, CR and Unicode line separators become LF: ``'a\\r\\nb'`` -> ``'a\\nb'``."""
-    if "\r" not in text and not cd.LINE_BREAKS.search(text):
-        return text
-    return cd.LINE_BREAKS.sub("\n", text)
-
-
 def spaces(text: str) -> str:
     """Unify space variants, collapse runs, trim lines and blank-line runs.
 
-    ``'a\\u00a0\\u00a0b  \\n\\n\\n\\nc'`` -> ``'a b\\n\\nc'``. Paragraph boundaries
+    ``'a\u00a0\u00a0b  \n\n\n\nc'`` -> ``'a b\n\nc'``. Paragraph boundaries
     (one blank line) are preserved.
     """
-    if not cd.NEEDS_SPACES.search(text) and text[:1] not in " \n" and text[-1:] not in " \n":
-        return text
-    text = cd.MULTI_SPACE.sub(" ", text.translate(cd.CLEAN_SPACES))
+    if cd.SPACE_VARIANT.search(text):
+        text = text.translate(cd.CLEAN_SPACES)
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    # substring tests are C-speed scans; the regexes run only when needed
+    if "  " in text:
+        text = cd.MULTI_SPACE.sub(" ", text)
     if " \n" in text or "\n " in text:
-        text = "\n".join(line.strip(" ") for line in text.split("\n"))
-    text = cd.BLANK_RUNS.sub("\n\n", text)
+        text = cd.SPACE_AROUND_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = cd.BLANK_RUNS.sub("\n\n", text)
     return text.strip(" \n")
 
 
@@ -85,34 +137,36 @@ def digits_to_ascii(text: str) -> str:
     return text.translate(cd.DIGITS_TO_ASCII)
 
 
-_PERSIAN_ONLY = set("پچژگ")
-
-
 def persian_to_arabic(text: str) -> str:
-    """Persian yeh/keheh to Arabic yeh/kaf, only in text that is not Persian.
+    """Persian yeh/keheh to Arabic yeh/kaf, only in Arabic documents.
 
-    ``'فی الکتاب'`` -> ``'في الكتاب'``. A text containing a letter that Arabic
-    lacks (پ چ ژ گ) is taken to be Persian and left alone.
+    ``'فی الکتاب'`` -> ``'في الكتاب'``. Persian and Urdu documents (see
+    ``is_persian_or_urdu``) are left alone: there ی and ک are the right letters.
     """
-    if _PERSIAN_ONLY.intersection(text):
+    if ("ی" not in text and "ک" not in text) or is_persian_or_urdu(text):
         return text
-    return text.translate(cd.PERSIAN_TO_ARABIC)
+    # ی + hamza above has no precomposed form, ي + hamza above is ئ
+    return nfc(text.replace("ی", "ي").replace("ک", "ك"))
 
+
+_INVISIBLE_DELETE = {k: v for k, v in cd.CLEAN_DELETE.items() if k != ord(cd.ZWNJ)}
 
 #: Default clean rules, in the order they run.
-CLEAN_RULES: dict[str, Callable[[str], str]] = {
-    "nfc": nfc,
+CLEAN_RULES: dict[str, Rule] = {
+    "line_endings": line_endings,
     "presentation_forms": presentation_forms,
     "invisibles": invisibles,
-    "line_endings": line_endings,
-    "spaces": spaces,
+    "zwnj": zwnj,
+    "nfc": nfc,
 }
 #: Opt-in clean rules, run after the default ones when enabled.
-OPTIONAL_CLEAN_RULES: dict[str, Callable[[str], str]] = {
+OPTIONAL_CLEAN_RULES: dict[str, Rule] = {
     "strip_diacritics": strip_diacritics,
     "digits_to_ascii": digits_to_ascii,
     "persian_to_arabic": persian_to_arabic,
 }
+#: Whitespace tidy-up runs last, after anything that may leave double spaces.
+FINAL_CLEAN_RULES: dict[str, Rule] = {"spaces": spaces}
 
 
 @dataclass(frozen=True)
@@ -122,11 +176,20 @@ class CleanOptions:
     strip_diacritics: bool = False
     digits_to_ascii: bool = False
     persian_to_arabic: bool = False
+    _table: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
-    def rules(self) -> list[tuple[str, Callable[[str], str]]]:
+    def __post_init__(self) -> None:
+        table: dict[int, str | None] = {}
+        if self.strip_diacritics:
+            table.update(cd.DIACRITICS_DELETE)
+        if self.digits_to_ascii:
+            table.update(cd.DIGITS_TO_ASCII)
+        object.__setattr__(self, "_table", table)
+
+    def rules(self) -> list[tuple[str, Rule]]:
         chosen = list(CLEAN_RULES.items())
         chosen += [(n, f) for n, f in OPTIONAL_CLEAN_RULES.items() if getattr(self, n)]
-        return chosen
+        return chosen + list(FINAL_CLEAN_RULES.items())
 
 
 DEFAULT_CLEAN = CleanOptions()
@@ -137,14 +200,41 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
 
     >>> clean('ﻻ  إلـه\\r\\n')
     'لا إله'
+
+    Same result as running ``options.rules()`` in order (``clean_by_rules``),
+    fused: CR first, then one translate table for presentation forms,
+    invisibles, space variants and line separators, each step skipped when a
+    fast check says it has nothing to do.
     """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = cd.NEEDS_TRANSLATE.search(text)
+    if first:
+        text = cd.translate(text, cd.TRANSLATE_RUN, cd.CLEAN_LIST, first)
+    if cd.ZWNJ in text:
+        text = zwnj(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if options._table:
+        text = text.translate(options._table)
+    if options.persian_to_arabic:
+        text = persian_to_arabic(text)
+    return _tidy(text)
+
+
+def clean_by_rules(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
+    """The reference ``clean``: every rule of the registry, one after the other."""
     for _, rule in options.rules():
         text = rule(text)
     return text
 
 
 def explain(text: str, options: CleanOptions = DEFAULT_CLEAN) -> list[tuple[str, str]]:
-    """List ``(rule, text after it)`` for each clean rule that changed the text."""
+    """List ``(rule, text after it)`` for each clean rule that changed the text.
+
+    >>> [rule for rule, _ in explain('ﻻ\\u0640\\r\\n')]
+    ['line_endings', 'presentation_forms', 'invisibles', 'spaces']
+    """
     changes = []
     for name, rule in options.rules():
         new = rule(text)
@@ -156,26 +246,22 @@ def explain(text: str, options: CleanOptions = DEFAULT_CLEAN) -> list[tuple[str,
 
 # --- match_key(): aggressive, for hashing only --------------------------------
 
-KEY_UNIFICATIONS = tuple(cd.KEY_UNIFY)
-
-
-def _punctuation_table() -> dict[int, str]:
-    """Every BMP punctuation or symbol character maps to a space."""
-    table = {}
-    for cp in range(0x10000):
-        if unicodedata.category(chr(cp))[0] in "PS":
-            table[cp] = " "
-    for ch in cd.ARABIC_PUNCT:
-        table[ord(ch)] = " "
-    return table
-
-
-_PUNCT = _punctuation_table()
+#: Every match-key step by name, in order; each can be turned off (see README).
+KEY_UNIFICATIONS: tuple[str, ...] = tuple(cd.KEY_UNIFY)
+_FLAG_OF = {"diacritics": "strip_diacritics", "punctuation": "remove_punctuation", "casefold": "casefold"}
 
 
 @dataclass(frozen=True)
 class KeyOptions:
-    """Which unifications the match key applies; each can be turned off."""
+    """Which match-key steps apply; each named step can be turned off.
+
+    ``unify`` lists the steps that run (default: all of ``KEY_UNIFICATIONS``).
+    The boolean fields are older spellings of three of them: a step runs when it
+    is in ``unify`` and its flag, if it has one, is true.
+
+    >>> KeyOptions().without("teh_marbuta").key_of_clean('مدرسة')
+    'مدرسة'
+    """
 
     unify: tuple[str, ...] = KEY_UNIFICATIONS
     strip_diacritics: bool = True
@@ -184,6 +270,7 @@ class KeyOptions:
     _table: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "unify", tuple(self.unify))
         unknown = set(self.unify) - set(KEY_UNIFICATIONS)
         if unknown:
             raise ValueError(
@@ -191,24 +278,31 @@ class KeyOptions:
                 f"choose from {list(KEY_UNIFICATIONS)}"
             )
         table: dict[int, str | None] = {}
-        if self.remove_punctuation:
-            table.update(_PUNCT)
-        for name in KEY_UNIFICATIONS:
-            if name in self.unify:
-                table.update(cd.KEY_UNIFY[name])
-        if self.strip_diacritics:
-            table.update(cd.DIACRITICS_DELETE)
+        for name in self.steps():
+            table.update(cd.KEY_UNIFY[name])
         # tatweel and invisibles are already gone after clean(); deleting them
         # here too keeps the key of raw text equal to the key of cleaned text.
         table.update(cd.CLEAN_DELETE)
-        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_table", cd.list_table(table, 0x20000))
+
+    def steps(self) -> list[str]:
+        """The steps that run, in registry order."""
+        off = {name for name, flag in _FLAG_OF.items() if not getattr(self, flag)}
+        return [n for n in KEY_UNIFICATIONS if n in self.unify and n not in off]
+
+    def without(self, *names: str) -> KeyOptions:
+        """These options minus some steps: ``KeyOptions().without('alef')``."""
+        return KeyOptions(unify=tuple(n for n in self.unify if n not in names),
+                          strip_diacritics=self.strip_diacritics,
+                          remove_punctuation=self.remove_punctuation, casefold=self.casefold)
 
     def key_of_clean(self, text: str) -> str:
-        """Match key of text that already went through ``clean``."""
-        text = text.translate(self._table)
-        if self.casefold:
-            text = text.casefold()
-        return " ".join(text.split())
+        """Match key of text that already went through ``clean``.
+
+        Word-local: the key of a text is the keys of its whitespace-separated
+        words joined by one space, which is what lets callers memoize per word.
+        """
+        return " ".join(text.translate(self._table).split())
 
 
 DEFAULT_KEY = KeyOptions()

@@ -20,16 +20,42 @@ _MIX = np.array(
 MAX_NGRAM = len(_MIX)
 
 
+#: Proclitics written attached or detached: conjunctions, then prepositions, then the article.
+_CONJ, _PREP, _ARTICLE = "وف", "بل", "ال"
+_STANDALONE = {"و", "ف", "ب", "ل", "ال"}
+
+
+def strip_clitics(token: str) -> str:
+    """Key token without its leading proclitics, so attached and detached spellings match (``ك`` is left: too many stems start with it).
+
+    ``'والحكومه'`` -> ``'حكومه'``; ``'و'`` -> ``''``. A stem shorter than three letters
+    is left alone (``'ولد'`` stays): only the match key changes, never the text.
+    """
+    if token in _STANDALONE:
+        return ""
+    if len(token) > 3 and token[0] in _CONJ:
+        token = token[1:]
+    if len(token) > 4 and token.startswith("لل"):  # li + al- assimilated: للطلاب
+        return token[2:]
+    if len(token) > 3 and token[0] in _PREP:
+        token = token[1:]
+    if len(token) > 4 and token.startswith(_ARTICLE):
+        token = token[2:]
+    return token
+
+
 class TokenHasher:
     """Raw (cleaned) word -> 64-bit hashes of its match-key tokens, memoized.
 
     The cache is cleared when it holds ``max_words`` words, which bounds memory
-    on corpora with unbounded vocabularies.
+    on corpora with unbounded vocabularies. ``clitics=True`` hashes tokens
+    without their proclitics (``strip_clitics``).
     """
 
-    def __init__(self, options: KeyOptions = DEFAULT_KEY, max_words: int = 1_000_000) -> None:
+    def __init__(self, options: KeyOptions = DEFAULT_KEY, max_words: int = 1_000_000, clitics: bool = False) -> None:
         self.options = options
         self.max_words = max_words
+        self.clitics = clitics
         self._cache: dict[str, tuple[int, ...]] = {}
 
     def word(self, word: str) -> tuple[int, ...]:
@@ -37,7 +63,10 @@ class TokenHasher:
         if hashes is None:
             if len(self._cache) >= self.max_words:
                 self._cache.clear()
-            hashes = tuple(xxhash.xxh3_64_intdigest(t.encode()) for t in self.options.key_of_clean(word).split())
+            tokens = self.options.key_of_clean(word).split()
+            if self.clitics:
+                tokens = [t for t in map(strip_clitics, tokens) if t]
+            hashes = tuple(xxhash.xxh3_64_intdigest(t.encode()) for t in tokens)
             self._cache[word] = hashes
         return hashes
 
