@@ -10,6 +10,7 @@ from .executors.local import LocalExecutor, kept_record
 from .executors.shard import run_batch
 from .stats import Stats
 from .steps.dedup import Deduper
+from .steps.paragraph_dedup import ParagraphDedup
 
 
 def run(inputs: str | Path | list[str | Path], output: str | Path, config: Config | None = None) -> dict:
@@ -25,14 +26,15 @@ def run(inputs: str | Path | list[str | Path], output: str | Path, config: Confi
 def deduplicate(records: Iterable[dict[str, Any]], config: Config | None = None, *, removed: list | None = None) -> Iterator[dict[str, Any]]:
     """Stream records (dicts with a text field) and yield the kept ones, cleaned.
 
-    Decisions are the CLI's: same cleaning, stripping and first-seen-survives
-    dedup. Pass a list as ``removed`` to collect ``{"id", "reason",
+    Decisions are the CLI's in its default streaming mode: same cleaning,
+    stripping, first-seen-survives dedup and (when enabled) paragraph dedup. Pass a list as ``removed`` to collect ``{"id", "reason",
     "duplicate_of", "similarity"}`` for every record that was dropped.
     Records whose text field is missing or not a string raise ``ValueError``.
     """
     config = config or Config()
     stats = Stats()
-    deduper = Deduper(stats, config)
+    paragraphs = ParagraphDedup(stats, config).apply if config.dedup.paragraph_dedup else None
+    deduper = Deduper(stats, config, finalize=paragraphs)
     text_field, id_field = config.io.text_field, config.io.id_field
     batch: list[Document] = []
 

@@ -106,6 +106,8 @@ def summary(stats: dict, output: str) -> str:
     for reason, n in stats["documents_removed"].items():
         lines.append(f"  removed as {reason}: {n:,}")
     lines.append(f"lines stripped: {stats['lines_stripped']:,}   repeated paragraphs removed: {stats['paragraphs_removed']:,}")
+    if stats["paragraphs_removed_across_documents"]:
+        lines.append(f"paragraphs already seen in earlier documents removed: {stats['paragraphs_removed_across_documents']:,}")
     lines.append(f"{mb:.1f} MB in {stats['seconds']:.2f} s ({rate:.1f} MB/s) -> {output}")
     return "\n".join(lines)
 

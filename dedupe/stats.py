@@ -31,6 +31,7 @@ class Stats:
             "documents_quarantined": c["documents_quarantined"],
             "lines_stripped": c["lines_stripped"],
             "paragraphs_removed": c["paragraphs_removed"],
+            "paragraphs_removed_across_documents": c["paragraphs_removed_across_documents"],
             "bytes_in": c["bytes_in"],
             "bytes_out": c["bytes_out"],
             "step_seconds": {k: round(v, 3) for k, v in sorted(self.seconds.items())},

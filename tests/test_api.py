@@ -25,3 +25,15 @@ def test_streaming_is_lazy():
 
     stream = deduplicate(endless(), Config().replace(run={"batch_docs": 4}))
     assert [next(stream)["id"] for _ in range(3)] == ["0", "1", "2"]
+
+
+def test_streaming_applies_paragraph_dedup_like_cli(tmp_path):
+    shared = " ".join(f"كلمة{i}" for i in range(30))
+    records = [
+        {"id": "a", "text": shared + "\n" + " ".join(f"اولى{i}" for i in range(60))},
+        {"id": "b", "text": shared + "\n" + " ".join(f"ثانية{i}" for i in range(60))},
+    ]
+    config = Config().replace(dedup={"paragraph_dedup": True})
+    kept = list(deduplicate(records, config))
+    assert [r["id"] for r in kept] == ["a", "b"]
+    assert shared not in kept[1]["text"] and shared in kept[0]["text"]

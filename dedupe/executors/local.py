@@ -26,7 +26,6 @@ from ..io.readers import Reader
 from ..io.writer import ShardedWriter
 from ..stats import Stats
 from ..steps.dedup import Deduper
-from ..steps.paragraph_dedup import COUNTER as PARAGRAPH_COUNTER
 from ..steps.paragraph_dedup import ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
 from .shard import init_worker, run_batch
@@ -131,7 +130,7 @@ class LocalExecutor:
                 self._consume(self._processed(items, stack), writers)
         stats = self.stats
         seconds = time.perf_counter() - start
-        result = {**stats.to_dict(), PARAGRAPH_COUNTER: stats.counters[PARAGRAPH_COUNTER],
+        result = {**stats.to_dict(),
                   "dedup_mode": mode, "dedup_index": "disk" if mode == "clustered" and disk else "memory",
                   "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
