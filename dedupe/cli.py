@@ -8,6 +8,7 @@ from typing import Sequence
 from . import __version__
 from .config import BACKENDS, COMPRESSIONS, KEEP_POLICIES, SCORES, VERIFY_MODES, Config
 from .errors import DedupeError
+from .text.normalize import KEY_UNIFICATIONS
 from .executors.local import LocalExecutor
 
 EPILOG = """\
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strip-diacritics", action="store_true", default=None, help="also strip diacritics from the output text")
     run.add_argument("--digits-to-ascii", action="store_true", default=None, help="also write Arabic-Indic/Persian digits as ASCII")
     run.add_argument("--persian-to-arabic", action="store_true", default=None, help="also write Persian ی/ک as Arabic ي/ك in non-Persian text")
+    run.add_argument("--key-keep", action="append", choices=KEY_UNIFICATIONS, metavar="STEP",
+                     help="turn one match-key step off (repeatable): " + ", ".join(KEY_UNIFICATIONS))
     return parser
 
 
@@ -93,6 +96,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
         value = getattr(args, flag)
         if value is not None:
             overrides.setdefault(section, {})[key] = value
+    if args.key_keep:
+        kept = set(args.key_keep)
+        overrides.setdefault("normalize", {})["key_unify"] = tuple(s for s in base.normalize.key_unify if s not in kept)
     return base.replace(**overrides)
 
 

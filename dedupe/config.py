@@ -19,7 +19,13 @@ COMPRESSIONS = ("none", "gzip", "zstd")
 
 @dataclass(frozen=True)
 class NormalizeConfig:
-    """Opt-in cleaning rules (off: the corpus text keeps its meaning) and match-key unifications."""
+    """Opt-in cleaning rules (off: the corpus text keeps its meaning) and match-key steps.
+
+    ``key_unify`` lists the match-key steps to apply, from ``KEY_UNIFICATIONS``
+    (diacritics, alef, alef_maksura, teh_marbuta, hamza_on_waw, hamza_on_yeh,
+    persian_letters, digits, punctuation, casefold); a TOML list must name every
+    step it wants kept.
+    """
 
     strip_diacritics: bool = False
     digits_to_ascii: bool = False

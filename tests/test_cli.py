@@ -71,3 +71,16 @@ def test_real_subprocess_run(tmp_path):
     help_text = subprocess.run([sys.executable, "-m", "dedupe", "run", "--help"], capture_output=True, text=True).stdout
     for flag in ("--workers", "--threshold", "--compression", "--shard-docs", "--text-field", "--id-field", "--strict", "--quiet"):
         assert flag in help_text
+
+
+def test_key_keep_turns_a_match_key_step_off(tmp_path):
+    (tmp_path / "d.jsonl").write_bytes(
+        orjson.dumps({"id": "a", "text": "ذهب الطالب إلى المدرسة في الصباح الباكر مع أصدقائه"}) + b"\n"
+        + orjson.dumps({"id": "b", "text": "ذهب الطالب إلى المدرسه في الصباح الباكر مع أصدقائه"}) + b"\n")
+    assert main(["run", str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "o1"), "--quiet"]) == 0
+    assert [r["id"] for r in read_jsonl_dir(tmp_path / "o1" / "removed")] == ["b"]
+    assert main(["run", str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "o2"), "--quiet", "--key-keep", "teh_marbuta",
+                 "--threshold", "0.99"]) == 0
+    assert read_jsonl_dir(tmp_path / "o2" / "removed") == []
+    settings = json.loads((tmp_path / "o2" / "stats.json").read_text())["settings"]
+    assert "teh_marbuta" not in settings["normalize"]["key_unify"]
