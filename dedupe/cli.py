@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", default=None, help="stop at the first unreadable record (exit 2)")
     run.add_argument("--quiet", action="store_true", default=None, help="no progress bar, warnings or summary")
     run.add_argument("--overwrite", action="store_true", default=None, help="replace the outputs of an earlier run in OUTDIR")
+    run.add_argument("--resume", action="store_true", default=None,
+                     help="finish an interrupted run in OUTDIR: same inputs and settings; completed shards are verified and kept")
     run.add_argument("--audit", action="store_true", default=None, help="write OUTDIR/audit/ with every stripped line and its rule")
     run.add_argument("--no-strip", dest="strip", action="store_false", default=None, help="keep site-chrome lines")
     run.add_argument("--no-repeats", dest="repeats", action="store_false", default=None, help="keep in-document repeated paragraphs")
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: CLI flag -> (config section, key)
 FLAG_MAP = {
     "workers": ("run", "workers"), "strict": ("run", "strict"), "quiet": ("run", "quiet"),
-    "overwrite": ("run", "overwrite"),
+    "overwrite": ("run", "overwrite"), "resume": ("run", "resume"),
     "threshold": ("dedup", "threshold"), "num_perm": ("dedup", "num_perm"), "ngram": ("dedup", "ngram"),
     "exact": ("dedup", "exact"), "near": ("dedup", "near"),
     "candidate_threshold": ("dedup", "candidate_threshold"), "verify": ("dedup", "verify"), "score": ("dedup", "score"),

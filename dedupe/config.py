@@ -155,8 +155,12 @@ class RunConfig:
     strict: bool = False
     quiet: bool = False
     overwrite: bool = False
+    resume: bool = False
 
     def __post_init__(self) -> None:
+        if self.overwrite and self.resume:
+            raise ConfigError("--overwrite and --resume exclude each other: --resume finishes an interrupted run, "
+                              "--overwrite starts over")
         if self.workers < 1:
             raise ConfigError(f"--workers must be >= 1, got {self.workers}")
         if self.batch_docs < 1:

@@ -23,7 +23,7 @@ from ..document import Document, Quarantined
 from ..errors import AccountingError, BadInputError, ConfigError
 from ..io.listing import InputFile, list_inputs
 from ..io.readers import Reader
-from ..io.writer import ShardedWriter
+from ..io.writer import ShardedWriter, clear_progress, run_fingerprint
 from ..stats import Stats
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import ParagraphDedup
@@ -34,9 +34,10 @@ Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
 
 
-def read_items(files: list[InputFile], config: Config, progress: Callable[[int], None] | None = None) -> Iterator[Item]:
+def read_items(files: list[InputFile], config: Config, progress: Callable[[int], None] | None = None,
+               reader: Reader | None = None) -> Iterator[Item]:
     """All items of all files in order, each numbered with its position ``seq``."""
-    reader = Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
+    reader = reader or Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
     seq = 0
     for f in files:
         for item in reader.read(f):
@@ -44,7 +45,10 @@ def read_items(files: list[InputFile], config: Config, progress: Callable[[int],
             seq += 1
             yield item
         if progress:
-            progress(f.path.stat().st_size)
+            try:
+                progress(f.path.stat().st_size)
+            except OSError:  # the file vanished while we read it: its items are already accounted for
+                pass
 
 
 def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -77,11 +81,20 @@ def removed_record(doc: Document) -> dict:
     }
 
 
-def prepare_output(out: Path, overwrite: bool) -> None:
-    """Refuse to mix a new run into an old output unless asked to overwrite it."""
+def prepare_output(out: Path, overwrite: bool, resume: bool = False) -> None:
+    """Refuse to mix a new run into an old output unless asked to overwrite it or to resume it.
+
+    ``resume`` keeps the completed shards (the writers verify and reuse them) and
+    drops only scratch state, which is recomputed.
+    """
     if out.exists() and any(out.iterdir()):
+        if resume:
+            shutil.rmtree(out / WORK, ignore_errors=True)
+            return
         if not overwrite:
-            raise ConfigError(f"output directory {out} exists and is not empty; pass --overwrite to replace it")
+            raise ConfigError(f"output directory {out} exists and is not empty; pass --overwrite to replace it "
+                              "or --resume to finish an interrupted run")
+        clear_progress(out)
         for part in (*OUTPUT_PARTS, "stats.json", "audit", "clusters.jsonl", WORK):
             target = out / part
             if target.is_dir():
@@ -115,13 +128,17 @@ class LocalExecutor:
         files = list_inputs(inputs, warn=self.warn)
         if not files:
             raise ConfigError(f"no readable input files (.txt, .jsonl, .ndjson, .json) under {', '.join(map(str, inputs))}")
-        prepare_output(out, cfg.run.overwrite)
+        prepare_output(out, cfg.run.overwrite, cfg.run.resume)
         total = sum(f.path.stat().st_size for f in files)
+        fingerprint = run_fingerprint(files, cfg.to_dict())
+        reader = Reader(cfg.io.text_field, cfg.io.id_field, cfg.io.max_record_bytes, warn=self.warn)
         show = not cfg.run.quiet and sys.stderr.isatty()
         with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc="dedupe"))
-            writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression)) for p in OUTPUT_PARTS}
-            items = read_items(files, cfg, bar.update)
+            writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression,
+                                                            resume=cfg.run.resume, fingerprint=fingerprint))
+                       for p in OUTPUT_PARTS}
+            items = read_items(files, cfg, bar.update, reader)
             disk = use_disk(cfg, total)
             mode = "clustered" if cfg.dedup.near and (cfg.dedup.clustered or disk) else "streaming"
             if mode == "clustered":
@@ -132,6 +149,8 @@ class LocalExecutor:
         seconds = time.perf_counter() - start
         result = {**stats.to_dict(),
                   "dedup_mode": mode, "dedup_index": "disk" if mode == "clustered" and disk else "memory",
+                  "input_notes": dict(sorted(reader.notes.items())),
+                  "shards_reused": sum(w.shards_reused for w in writers.values()),
                   "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         if not stats.accounted():
@@ -196,7 +215,8 @@ class LocalExecutor:
         A cluster survivor (in ``survivors``) is never removed by paragraph dedup: others name it.
         """
         cfg, stats = self.config, self.stats
-        audit = _AuditWriter(writers["kept"].directory.parent) if cfg.boilerplate.audit else None
+        kept = writers["kept"]
+        audit = _AuditWriter(kept.directory.parent, kept.resume, kept.fingerprint) if cfg.boilerplate.audit else None
 
         def emit(item: Document | None) -> None:
             if item is None:
@@ -228,8 +248,8 @@ class LocalExecutor:
 class _AuditWriter:
     """``audit/stripped.jsonl``: every stripped line with its document and rule."""
 
-    def __init__(self, out: Path) -> None:
-        self.writer = ShardedWriter(out / "audit", 1_000_000)
+    def __init__(self, out: Path, resume: bool = False, fingerprint: str = "") -> None:
+        self.writer = ShardedWriter(out / "audit", 1_000_000, resume=resume, fingerprint=fingerprint)
 
     def write(self, doc: Document) -> None:
         for line_no, rule, text in doc.audit:

@@ -145,6 +145,7 @@ class Reader:
         self.warn = warn or (lambda message: None)
         self.notes: Counter[str] = Counter()
         self.ids = IdTracker()
+        self._warned: set[tuple[str, str]] = set()
 
     @property
     def duplicate_ids(self) -> int:
@@ -162,8 +163,14 @@ class Reader:
             else:
                 yield from self._read_jsonl(f, stream)
 
-    def _note(self, key: str, message: str) -> None:
+    def _note(self, key: str, message: str, f: InputFile | None = None) -> None:
+        """Count a note; warn once per kind and file (a legacy-encoded file would else drown real problems)."""
         self.notes[key] += 1
+        if f is not None:
+            if (key, f.name) in self._warned:
+                return
+            self._warned.add((key, f.name))
+            message += " (further ones in this file are counted in stats.json, not shown)"
         self.warn(f"warning: {message}")
 
     def _document(self, f: InputFile, doc_id: str, text: str, line: int | None, record: dict,
@@ -171,17 +178,19 @@ class Reader:
         if encoding != "utf-8":
             record[ENCODING_FIELD] = encoding
             if encoding.startswith(("cp", "iso")):
-                self._note("legacy_encoding", f"{f.name}{'' if line is None else f':{line}'}: not UTF-8, decoded as {encoding}")
+                self._note("legacy_encoding", f"{f.name}{'' if line is None else f':{line}'}: not UTF-8, decoded as "
+                                              f"{encoding} ({ENCODING_FIELD} in the kept record)", f)
         if self.ids.seen(doc_id):
             self._note("duplicate_ids", f"{f.name}{'' if line is None else f':{line}'}: id {doc_id!r} was used before; "
-                                        "kept as a separate document")
+                                        "kept as a separate document", f)
         return Document(doc_id, text, f.name, line, -1, record, bytes_in=size)
 
     def _read_txt(self, f: InputFile, stream: IO[bytes]) -> Iterator[Item]:
         try:
             raw = stream.read(self.max_record_bytes + 1)
         except STREAM_ERRORS as exc:
-            yield Quarantined(f.name, None, f"corrupt or truncated {f.compression} stream: {exc}", "")
+            what = f"{f.compression} stream" if f.compression else "file"
+            yield Quarantined(f.name, None, f"corrupt or truncated {what}: {exc}", "")
             return
         if len(raw) > self.max_record_bytes:
             yield Quarantined(f.name, None, f"file larger than max_record_bytes ({self.max_record_bytes}); "
@@ -189,8 +198,8 @@ class Reader:
             return
         decoder = Decoder()
         if b"\x00" in raw and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-            yield Quarantined(f.name, None, f"binary content (NUL bytes); raw holds the first {RAW_PREVIEW} bytes",
-                              escape(raw[:RAW_PREVIEW]))
+            cut = f"; raw holds the first {RAW_PREVIEW} bytes" if len(raw) > RAW_PREVIEW else ""
+            yield Quarantined(f.name, None, f"binary content (NUL bytes){cut}", escape(raw[:RAW_PREVIEW]))
             return
         try:
             text, encoding = decoder.decode(raw, allow_utf16=True)
@@ -217,7 +226,8 @@ class Reader:
                 yield self._parse_line(f, lineno, raw, complete, decoder)
         except STREAM_ERRORS as exc:
             records += 1
-            yield Quarantined(f.name, lineno + 1, f"corrupt or truncated {f.compression or ''} stream after line {lineno}: {exc}", "")
+            what = f"{f.compression} stream" if f.compression else "file"
+            yield Quarantined(f.name, lineno + 1, f"corrupt or truncated {what} after line {lineno}: {exc}", "")
         if not records:
             self._note("empty_files", f"{f.name}: no records (empty file)")
 
