@@ -7,13 +7,24 @@ Documents: tests/data/boilerplate_docs.jsonl.gz (full records of every labelled 
 benchmark runs without /work/shared. See tests/data/BOILERPLATE_LABELS.md.
 
 Classifiers
-  justext   jusText's paragraph classifier with its Arabic stoplist. Every non-blank line of a
-            document becomes one <p> of a minimal HTML page; jusText paragraphs are mapped back to
-            lines through their xpath (/html[1]/body[1]/p[k]); is_boilerplate => stripped.
-  ours      dedupe.text.boilerplate.strip_lines(lines, title) -> list[str | None]; None = kept,
-            otherwise the name of the rule that stripped the line. Skipped with a message if the
-            import fails.
-  keep_all  trivial reference (strips nothing).
+  justext        jusText's paragraph classifier with its Arabic stoplist. Every non-blank line of a
+                 document becomes one <p> of a minimal HTML page; jusText paragraphs are mapped back to
+                 lines through their xpath (/html[1]/body[1]/p[k]); is_boilerplate => stripped.
+  lines          dedupe.text.boilerplate.strip_lines(lines, title, author) alone: lexicon, patterns and
+                 position rules, no trimming, no in-document repeats.
+  linefreq       the corpus-statistics detector alone (dedupe.text.linefreq): a line shared by >= 10
+                 documents of its source, counted over the whole shared corpora (unsupervised).
+  ours           the full per-document stage as the pipeline runs it: clean each line, then StripStep
+                 (chrome rules + inline trimming + in-document repeats). The AlMayadeen repeated lead
+                 (label kind repeated_lead) is removed by the repeats stage, so it is counted here. A
+                 trimmed line (tag tail, sabq lead-in...) counts as kept: its text survives.
+  ours+linefreq  ours with the linefreq detector's common lines passed to StripStep.
+  keep_all       trivial reference (strips nothing).
+
+Held-out labels: rows whose ``sample`` starts with "heldout" were labelled after the rules were frozen,
+from documents never looked at while writing them (see BOILERPLATE_LABELS.md). The report gives
+development and held-out figures separately. Their documents are read from /work/shared/corpora when
+they are not in boilerplate_docs.jsonl.gz.
 
 Metrics (per classifier, overall, per corpus and per label/kind)
   chrome recall      = chrome lines stripped / chrome lines

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strip-diacritics", action="store_true", default=None, help="also strip diacritics from the output text")
     run.add_argument("--digits-to-ascii", action="store_true", default=None, help="also write Arabic-Indic/Persian digits as ASCII")
     run.add_argument("--persian-to-arabic", action="store_true", default=None, help="also write Persian ی/ک as Arabic ي/ك in non-Persian text")
+    run.add_argument("--linefreq", action="store_true", default=None,
+                     help="first pass: lines shared by many documents of one source (outlet/domain) are chrome")
+    run.add_argument("--linefreq-min-docs", type=int, help="documents of a source that make a line chrome (default 10)")
     run.add_argument("--key-keep", action="append", choices=KEY_UNIFICATIONS, metavar="STEP",
                      help="turn one match-key step off (repeatable): " + ", ".join(KEY_UNIFICATIONS))
     return parser
@@ -85,6 +88,7 @@ FLAG_MAP = {
     "memory_mb": ("dedup", "memory_mb"), "paragraph_dedup": ("dedup", "paragraph_dedup"),
     "compression": ("io", "compression"), "shard_docs": ("io", "shard_docs"), "text_field": ("io", "text_field"),
     "id_field": ("io", "id_field"), "max_record_bytes": ("io", "max_record_bytes"),
+    "linefreq": ("boilerplate", "linefreq"), "linefreq_min_docs": ("boilerplate", "linefreq_min_docs"),
     "audit": ("boilerplate", "audit"), "strip": ("boilerplate", "strip"), "repeats": ("boilerplate", "repeats"),
     "strip_diacritics": ("normalize", "strip_diacritics"), "digits_to_ascii": ("normalize", "digits_to_ascii"),
     "persian_to_arabic": ("normalize", "persian_to_arabic"),
@@ -113,7 +117,8 @@ def summary(stats: dict, output: str) -> str:
     ]
     for reason, n in stats["documents_removed"].items():
         lines.append(f"  removed as {reason}: {n:,}")
-    lines.append(f"lines stripped: {stats['lines_stripped']:,}   repeated paragraphs removed: {stats['paragraphs_removed']:,}")
+    lines.append(f"lines stripped: {stats['lines_stripped']:,}   lines trimmed: {stats['lines_trimmed']:,}   "
+                 f"repeated paragraphs removed: {stats['paragraphs_removed']:,}")
     if stats["paragraphs_removed_across_documents"]:
         lines.append(f"paragraphs already seen in earlier documents removed: {stats['paragraphs_removed_across_documents']:,}")
     lines.append(f"{mb:.1f} MB in {stats['seconds']:.2f} s ({rate:.1f} MB/s) -> {output}")

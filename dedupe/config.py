@@ -53,6 +53,22 @@ class BoilerplateConfig:
     repeats: bool = True
     title_field: str | None = "title"
     audit: bool = False
+    #: CCNet-style first pass: lines shared by >= linefreq_min_docs documents of one source are chrome.
+    linefreq: bool = False
+    linefreq_min_docs: int = 10
+    linefreq_max_words: int = 30
+    linefreq_max_entries: int = 2_000_000
+    #: Set by the executor after the first pass (a CommonLines .npy file); not a user setting.
+    common_lines: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.linefreq_min_docs < 2:
+            raise ConfigError(f"linefreq_min_docs must be >= 2, got {self.linefreq_min_docs}; 10 is the default")
+        if self.linefreq_max_words < 2:
+            raise ConfigError(f"linefreq_max_words must be >= 2, got {self.linefreq_max_words}")
+        if self.linefreq_max_entries < 1000:
+            raise ConfigError(f"linefreq_max_entries must be >= 1000, got {self.linefreq_max_entries}; "
+                              "2,000,000 entries take about 200 MB")
 
 
 KEEP_POLICIES = ("first", "longest", "shortest")

@@ -30,6 +30,7 @@ class Stats:
             "documents_removed": dict(sorted(self.removed.items())),
             "documents_quarantined": c["documents_quarantined"],
             "lines_stripped": c["lines_stripped"],
+            "lines_trimmed": c["lines_trimmed"],
             "paragraphs_removed": c["paragraphs_removed"],
             "paragraphs_removed_across_documents": c["paragraphs_removed_across_documents"],
             "bytes_in": c["bytes_in"],

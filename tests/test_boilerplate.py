@@ -266,3 +266,26 @@ def test_hand_labels_meet_targets():
     content = [r["line_no"] not in stripped[r["doc_id"]] for r in labels if r["label"] == "content"]
     assert sum(chrome) / len(chrome) >= 0.95
     assert sum(content) / len(content) >= 0.995
+
+
+def test_run_with_linefreq_first_pass(tmp_path):
+    """End to end: the executor's first pass finds a footer no rule knows, shared by 12 articles of one outlet."""
+    if not hasattr(Config().boilerplate, "linefreq"):
+        pytest.skip("the executor first pass is not wired yet (see the issue 4 report)")
+    from dedupe import run
+
+    footer = "برنامجنا الأسبوعي يعرض كل خميس على الشاشة الصغيرة"
+    records = [{"id": f"a{n}", "meta": {"outlet": "x"},
+                "text": f"خبر رقم {n} عن موضوع مختلف تماما في المدينة رقم {n * 7}.\n{footer}"} for n in range(12)]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                                             encoding="utf-8")
+    config = Config().replace(run={"quiet": True}, boilerplate={"linefreq": True, "audit": True},
+                              dedup={"near": False})
+    run(tmp_path / "in", tmp_path / "out", config)
+    kept = [json.loads(x) for f in sorted((tmp_path / "out" / "kept").glob("part-*"))
+            for x in f.read_text(encoding="utf-8").splitlines()]
+    assert len(kept) == 12 and all(footer not in r["text"] for r in kept)
+    audit = [json.loads(x) for f in sorted((tmp_path / "out" / "audit").glob("part-*"))
+             for x in f.read_text(encoding="utf-8").splitlines()]
+    assert {a["rule"] for a in audit} == {"common_line"}

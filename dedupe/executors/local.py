@@ -25,6 +25,8 @@ from ..io.listing import InputFile, list_inputs
 from ..io.readers import Reader
 from ..io.writer import ShardedWriter, clear_progress, run_fingerprint
 from ..stats import Stats
+from ..text.linefreq import LineFrequency, source_of
+from ..text.normalize import clean
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
@@ -95,13 +97,31 @@ def prepare_output(out: Path, overwrite: bool, resume: bool = False) -> None:
             raise ConfigError(f"output directory {out} exists and is not empty; pass --overwrite to replace it "
                               "or --resume to finish an interrupted run")
         clear_progress(out)
-        for part in (*OUTPUT_PARTS, "stats.json", "audit", "clusters.jsonl", WORK):
+        for part in (*OUTPUT_PARTS, "stats.json", "audit", "linefreq", "clusters.jsonl", WORK):
             target = out / part
             if target.is_dir():
                 shutil.rmtree(target)
             elif target.exists():
                 target.unlink()
     out.mkdir(parents=True, exist_ok=True)
+
+
+def count_common_lines(files: list[InputFile], config: Config, out: Path) -> Path:
+    """First pass of the corpus-statistics chrome detector (``dedupe.text.linefreq``): count in how
+    many documents of each source every cleaned line occurs; save the common ones for StripStep."""
+    bp = config.boilerplate
+    counter = LineFrequency(bp.linefreq_min_docs, bp.linefreq_max_words, bp.linefreq_max_entries,
+                            config.normalize.key_options())
+    options = config.normalize.clean_options()
+    reader = Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
+    for f in files:
+        for item in reader.read(f):
+            if isinstance(item, Document):
+                counter.add(source_of(item.record, item.source), clean(item.text, options).split("\n"))
+    path = out / "linefreq" / "common_lines.npy"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    counter.common().save(path)
+    return path
 
 
 class LocalExecutor:
@@ -129,6 +149,8 @@ class LocalExecutor:
         if not files:
             raise ConfigError(f"no readable input files (.txt, .jsonl, .ndjson, .json) under {', '.join(map(str, inputs))}")
         prepare_output(out, cfg.run.overwrite, cfg.run.resume)
+        if cfg.boilerplate.strip and cfg.boilerplate.linefreq:
+            cfg = self.config = cfg.replace(boilerplate={"common_lines": str(count_common_lines(files, cfg, out))})
         total = sum(f.path.stat().st_size for f in files)
         fingerprint = run_fingerprint(files, cfg.to_dict())
         reader = Reader(cfg.io.text_field, cfg.io.id_field, cfg.io.max_record_bytes, warn=self.warn)

@@ -170,7 +170,7 @@ _NEXT_PREVIOUS = re.compile(r"^\s*(?:Next\s+Previous|Previous\s+Next)\b\s*", re.
 _SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
 _STAR = re.compile(r"^\s*\*\s*")
 #: A long line is only looked at as a menu when it has separators between its entries.
-_MENU_SEPARATORS = re.compile(r"(?:.*?[»|•/]){3}")
+_MENU_SEPARATORS = "»|•/"
 
 
 # --- single-line rules (each returns True when the line is chrome) ------------
@@ -253,7 +253,9 @@ def is_credit_footer(line: str, key: str, n_words: int) -> bool:
     if n_words > 10:
         return False
     body = _key(_STAR.sub("", line))
-    return body.startswith(("خدمه ", "خاص ب ", "بالاتفاق مع ")) and "«" in line or body.startswith("خاص ب الشرق")
+    if body.startswith("خاص ب الشرق"):
+        return True
+    return body.startswith(("خدمه ", "خاص ب ", "بالاتفاق مع ")) and bool(re.search(r"[«{]", line))
 
 
 def is_title_echo(key: str, title_key: str) -> bool:
@@ -278,7 +280,8 @@ def classify_line(line: str, key: str | None = None) -> str | None:
     ``key`` is the line's match key when the caller has it already.
     """
     if line.count(" ") >= MAX_PHRASE_WORDS + 10:  # every other rule is bounded in length
-        return "menu" if _MENU_SEPARATORS.search(line) and is_menu(key or _key(line)) else None
+        separators = sum(line.count(c) for c in _MENU_SEPARATORS)
+        return "menu" if separators >= 3 and is_menu(key or _key(line)) else None
     nav = _NEXT_PREVIOUS.match(line)
     if nav:  # 3alyoum's slider arrows glued to the byline: judge what follows them
         line, key = line[nav.end():], None
@@ -459,7 +462,7 @@ _TAG_TAIL = re.compile(r"(?<=[.!؟?»\"”)\]…])\s*سمات\s+[^.!؟?:«»\"�
 _EMAIL_ARTIFACT = re.compile(r"\s*\[email\s?protected\]\s*(?:/\*\s*\*/)?\s*")
 _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 
-#: Rule names trim_line may return (the line is kept, a part of it removed).
+#: Rule names trim_line may return, joined with "+" when several apply (the line is kept, a part cut).
 TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix"})
 
 
