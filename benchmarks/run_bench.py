@@ -156,7 +156,7 @@ def machine_info() -> dict:
     }
 
 
-def snapshot_code(live: bool) -> tuple[Path, dict]:
+def snapshot_code(live: bool, code_dir: str | None = None) -> tuple[Path, dict]:
     """Where ``python -m dedupe`` runs from: a copy of dedupe/ taken now (default), or the live tree.
 
     Others edit dedupe/ while benchmarks run; a copy keeps every run of one benchmark on the same code
@@ -164,17 +164,29 @@ def snapshot_code(live: bool) -> tuple[Path, dict]:
     """
     import hashlib
 
-    src = ROOT / "dedupe"
+    src = Path(code_dir) / "dedupe" if code_dir else ROOT / "dedupe"
     h = hashlib.sha256()
     for f in sorted(src.rglob("*.py")):
         h.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes())
     info = {"code": "live" if live else "snapshot", "dedupe_sources_sha256": h.hexdigest()[:16]}
     if live:
         return ROOT, info
+    if code_dir:
+        info["snapshot_dir"] = str(Path(code_dir).resolve())
+        origin = Path(code_dir) / "SNAPSHOT.json"
+        if origin.is_file():
+            info["snapshot_of"] = json.loads(origin.read_text())
+        return Path(code_dir).resolve(), info
     dest = WORK / f"code-{info['dedupe_sources_sha256']}"
     if not (dest / "dedupe").is_dir():
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(src, dest / "dedupe", ignore=shutil.ignore_patterns("__pycache__"))
+        m = machine_info()
+        (dest / "SNAPSHOT.json").write_text(json.dumps(
+            {k: m[k] for k in ("date", "git_commit", "dedupe_dirty", "dedupe_dirty_files")}, indent=1) + "\n")
+    origin = dest / "SNAPSHOT.json"
+    if origin.is_file():
+        info["snapshot_of"] = json.loads(origin.read_text())
     info["snapshot_dir"] = str(dest)
     return dest, info
 
@@ -432,6 +444,40 @@ def profile(corpus: Path, top: int = 25) -> dict:
 
 # ----------------------------------------------------------------------------- main
 
+def write_markdown(result: dict, md: Path) -> None:
+    """The tables of a result JSON as Markdown, headed by machine, code and load."""
+    mi = result["machine"]
+    code = mi.get("snapshot_of") or mi if mi["code"] == "snapshot" else mi
+    parts = [f"Measured {mi['date']} on {mi['nproc']} cpus ({mi['cpu']}), python {mi['python']}; code: {mi['code']} "
+             f"of commit {code.get('git_commit')}{' + uncommitted changes in dedupe/' if code.get('dedupe_dirty') else ''}"
+             f"{' taken ' + code['date'] if mi['code'] == 'snapshot' and code.get('date') else ''} "
+             f"(dedupe sources sha256 {mi['dedupe_sources_sha256']}); "
+             f"load {result['load_at_start']} at start, {result['load_at_end']} at end.\n"]
+    for s in result["scales"]:
+        parts.append(f"### {s['scale']:g}x: {s['size_mb']:g} MB, {s['corpus_meta']['docs']} docs "
+                     f"({s['planted']} planted variants/copies)\n\n" + render(s["rows"], md=True) + "\n")
+    scaling = result.get("scaling")
+    if scaling:
+        parts.append("### Scaling (full)\n\n| scale | seconds | MB/s | peak RSS MB | tree RSS MB | time vs linear |\n|---|---|---|---|---|---|")
+        parts += [f"| {x['scale']:g}x | {x['seconds']} | {x['mb_per_s']} | {x['peak_rss_mb']} | {x['tree_rss_mb']} | "
+                  f"{x['time_vs_linear']} |" for x in scaling]
+    micro = result.get("micro") or {}
+    if "ours_signature_mb_per_s" in micro:
+        parts.append(f"\n### Signature stage ({micro['docs']} docs, {micro['text_bytes_cleaned'] / 1e6:.1f} MB cleaned text, "
+                     f"{micro['shingles']} shingles, {micro['num_perm']} permutations, one thread)\n\n"
+                     "| | ours MB/s | rensa MB/s |\n|---|---|---|\n"
+                     f"| signature only (tokenization excluded for both) | {micro['ours_signature_mb_per_s']} | "
+                     f"{micro.get('rensa_signature_mb_per_s', micro.get('rensa_skipped', ''))} |\n"
+                     f"| with shingling (included for both) | {micro['ours_with_shingling_mb_per_s']} | "
+                     f"{micro.get('rensa_with_shingling_mb_per_s', '')} |")
+    prof = result.get("profile") or {}
+    if prof.get("top_tottime"):
+        parts.append(f"\n### cProfile, 1 worker ({prof['wall_seconds_profiled']} s under the profiler)\n\n"
+                     "| tottime s | share | calls | function |\n|---|---|---|---|")
+        parts += [f"| {r['tottime']} | {r['tottime_share']} | {r['ncalls']} | `{r['function']}` |" for r in prof["top_tottime"][:15]]
+    md.write_text("\n".join(parts) + "\n")
+
+
 def planted_ids(corpus: Path) -> set[str]:
     ids = set()
     with open(corpus, encoding="utf-8") as f:
@@ -459,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--live-code", action="store_true",
                    help="run dedupe/ from the working tree as it changes, not from a copy taken at start")
+    p.add_argument("--code-dir", help="run the dedupe/ inside this directory (e.g. an earlier run's snapshot_dir)")
+    p.add_argument("--all-configs-all-scales", action="store_true",
+                   help="run every --configs entry at every scale (default: scales after the first run only full)")
     p.add_argument("--out", help="JSON to write (default benchmarks/results/bench-<UTC date-time>.json)")
     args = p.parse_args(argv)
 
@@ -474,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
 
     global CODE_DIR
-    CODE_DIR, code_info = snapshot_code(args.live_code)
+    CODE_DIR, code_info = snapshot_code(args.live_code, args.code_dir)
     result = {"machine": {**machine_info(), **code_info}, "load_at_start": load(), "args": vars(args), "scales": [], "micro": None,
               "profile": None}
     print(f"machine: {result['machine']['nproc']} cpus, {result['machine']['cpu']}, python "
@@ -497,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[dict] = []
         tag = f"{size:g}mb"
         for config in configs:
+            if k > 0 and config != "full" and not args.all_configs_all_scales:
+                continue
             runs = []
             for _ in range(max(1, args.repeat)):
                 try:
@@ -554,14 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     result["load_at_end"] = load()
     save()
     md = out.with_suffix(".md")
-    parts = [f"Measured {result['machine']['date']} on {result['machine']['nproc']} cpus ({result['machine']['cpu']}), "
-             f"python {result['machine']['python']}, commit {result['machine']['git_commit']}"
-             f"{' + uncommitted changes in dedupe/' if result['machine']['dedupe_dirty'] else ''}; "
-             f"load {result['load_at_start']} at start, {result['load_at_end']} at end.\n"]
-    for s in result["scales"]:
-        parts.append(f"### {s['scale']:g}x: {s['size_mb']:g} MB, {s['corpus_meta']['docs']} docs "
-                     f"({s['planted']} planted variants/copies)\n\n" + render(s["rows"], md=True) + "\n")
-    md.write_text("\n".join(parts))
+    write_markdown(result, md)
     print(f"\nwrote {out} and {md}")
     return 0
 
