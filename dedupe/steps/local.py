@@ -5,6 +5,8 @@ any order and give the same result.
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import xxhash
 
@@ -136,7 +138,7 @@ class StripStep(Step):
                 doc.audit.extend(sorted(entries))
             doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
         kept = [t for i, t in enumerate(line_tokens) if i not in drop]
-        doc.tokens = np.fromiter((h for t in kept for h in t), dtype=np.uint64)
+        doc.tokens = np.fromiter(chain.from_iterable(kept), dtype=np.uint64)
 
 
 class EmptyFilter(Step):

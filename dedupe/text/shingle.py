@@ -6,6 +6,8 @@ shingle.
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import xxhash
 
@@ -71,13 +73,16 @@ class TokenHasher:
         return hashes
 
     def line(self, line: str) -> tuple[int, ...]:
-        """Token hashes of one line of cleaned text."""
-        out: list[int] = []
-        get = self._cache.get
-        for w in line.split():
-            h = get(w)
-            out.extend(h if h is not None else self.word(w))
-        return tuple(out)
+        """Token hashes of one line of cleaned text.
+
+        ``map`` over the cache and ``chain`` keep the per-word loop in C; only
+        cache misses (rare once the vocabulary is warm) go through ``word``.
+        """
+        words = line.split()
+        hashes = list(map(self._cache.get, words))
+        if None in hashes:
+            hashes = [h if h is not None else self.word(w) for w, h in zip(words, hashes)]
+        return tuple(chain.from_iterable(hashes))
 
 
 def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
