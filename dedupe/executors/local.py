@@ -30,7 +30,7 @@ from ..text.normalize import clean
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
-from .shard import init_worker, run_batch
+from .shard import init_worker, run_batch, run_worker_batch
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
@@ -188,7 +188,7 @@ class LocalExecutor:
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         pool = stack.enter_context(ctx.Pool(cfg.run.workers, initializer=init_worker, initargs=(cfg,)))
-        return pool.imap(run_batch, chunks, chunksize=1)
+        return pool.imap(run_worker_batch, chunks, chunksize=1)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
         """Streaming mode: each document is decided (first seen survives) and written as it arrives."""

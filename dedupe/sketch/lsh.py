@@ -43,9 +43,16 @@ class MemoryIndex:
         self.seed = seed
         self.params = optimal_param(threshold, num_perm)
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=self.params)
+        self._last: tuple[np.ndarray | None, LeanMinHash | None] = (None, None)
 
     def _lean(self, signature: np.ndarray) -> LeanMinHash:
-        return LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
+        """The LeanMinHash of a signature; a kept document is queried then inserted
+        with the same array, so the last one is reused instead of built twice."""
+        last_sig, last_lean = self._last
+        if signature is not last_sig:
+            last_lean = LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
+            self._last = (signature, last_lean)
+        return last_lean
 
     def query(self, signature: np.ndarray) -> list[int]:
         return sorted(self.lsh.query(self._lean(signature)))

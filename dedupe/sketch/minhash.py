@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
-#: Rows of the (shingles x permutations) product computed at once: bounds memory.
-CHUNK_SHINGLES = 32_768
+#: Rows of the (shingles x permutations) product computed at once: bounds memory and keeps
+#: the block in cache (512 to 8192 measured equal; 32768 was 1.4x slower per row).
+CHUNK_SHINGLES = 2048
 
 
 def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -42,23 +43,25 @@ class MinHasher:
         self.a, self.b = permutations(num_perm, seed)
 
     def signatures(self, shingles: list[np.ndarray]) -> np.ndarray:
-        """One row of ``num_perm`` uint32 values per document; empty documents get MAX_HASH."""
+        """One row of ``num_perm`` uint32 values per document; empty documents get MAX_HASH.
+
+        Each document is reduced on its own, in blocks of ``CHUNK_SHINGLES`` rows:
+        the (block x permutations) product stays in cache and ``min(axis=0)`` is a
+        plain row-wise minimum. Measured 3.6x faster than one ``minimum.reduceat``
+        over the product of the whole batch (which is memory-bound).
+        """
         out = np.full((len(shingles), self.num_perm), MAX_HASH, dtype=np.uint32)
-        lengths = np.fromiter((len(s) for s in shingles), dtype=np.int64, count=len(shingles))
-        if lengths.sum() == 0:
-            return out
-        flat = fmix32(np.concatenate(shingles).astype(np.uint32, copy=False))
-        owner = np.repeat(np.arange(len(shingles)), lengths)
-        for start in range(0, len(flat), CHUNK_SHINGLES):
-            h = flat[start : start + CHUNK_SHINGLES]
-            docs = owner[start : start + CHUNK_SHINGLES]
-            phv = h[:, None] * self.a[None, :] + self.b[None, :]
-            # rows are grouped by document: reduce each group, then merge into out
-            bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-            mins = np.minimum.reduceat(phv, bounds, axis=0)
-            ids = docs[bounds]
-            out[ids] = np.minimum(out[ids], mins)
+        for row, s in zip(out, shingles):
+            if len(s):
+                self._reduce_into(row, fmix32(s.astype(np.uint32, copy=False)))
         return out
+
+    def _reduce_into(self, row: np.ndarray, hashed: np.ndarray) -> None:
+        """``row = min(row, min over shingles of a * h + b)`` for one document's finalized hashes."""
+        for start in range(0, len(hashed), CHUNK_SHINGLES):
+            phv = np.multiply.outer(hashed[start : start + CHUNK_SHINGLES], self.a)
+            phv += self.b
+            np.minimum(row, phv.min(axis=0), out=row)
 
 
 def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:

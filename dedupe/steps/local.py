@@ -5,8 +5,6 @@ any order and give the same result.
 """
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 import xxhash
 
@@ -18,7 +16,7 @@ from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import MAX_WORDS as LINEFREQ_MAX_WORDS, CommonLines, source_of
 from ..text.normalize import clean, spaces
 from ..text.paragraphs import repeated_paragraphs
-from ..text.shingle import TokenHasher, shingle_hashes
+from ..text.shingle import TokenHasher, shingle_hashes, unpack
 from .base import BatchStep, Step
 
 
@@ -82,9 +80,9 @@ class StripStep(Step):
         return {i: rule for i, rule in enumerate(verdicts) if rule}
 
     @staticmethod
-    def _repeat_blocks(line_tokens: list[tuple], drop: dict[int, str]) -> None:
+    def _repeat_blocks(line_tokens: list[bytes], drop: dict[int, str]) -> None:
         """A short exact repeat (``'العناوين:'``) next to a dropped repeat belongs to the repeated block."""
-        first: dict[tuple, int] = {}
+        first: dict[bytes, int] = {}
         repeats = []
         for i, toks in enumerate(line_tokens):
             if toks and i not in drop:
@@ -120,10 +118,11 @@ class StripStep(Step):
                     if rule:
                         trimmed.append((i + 1, f"trim:{rule}", line))
                         lines[i] = new
-        line_tokens = [() if i in drop else self.hasher.line(line) for i, line in enumerate(lines)]
+        # packed token hashes per line (see TokenHasher.line_bytes): equal lines <=> equal bytes
+        line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
         n_chrome = len(drop)
         if self.cfg.repeats:
-            for i, (reason, _) in repeated_paragraphs(line_tokens).items():
+            for i, (reason, _) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
                 drop[i] = reason
             self._repeat_blocks(line_tokens, drop)
         if trimmed:
@@ -138,7 +137,7 @@ class StripStep(Step):
                 doc.audit.extend(sorted(entries))
             doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
         kept = [t for i, t in enumerate(line_tokens) if i not in drop]
-        doc.tokens = np.fromiter(chain.from_iterable(kept), dtype=np.uint64)
+        doc.tokens = np.frombuffer(b"".join(kept), dtype=np.uint64)
 
 
 class EmptyFilter(Step):
@@ -197,17 +196,17 @@ class SignStep(BatchStep):
         """Tokens the near-duplicate shingles are built from: the match key, optionally without proclitics."""
         if self.clitic_hasher is None:
             return doc.tokens
-        line = self.clitic_hasher.line
-        return np.fromiter((h for text_line in doc.text.split("\n") for h in line(text_line)), dtype=np.uint64)
+        packed = map(self.clitic_hasher.line_bytes, doc.text.split("\n"))
+        return np.frombuffer(b"".join(packed), dtype=np.uint64)
 
 
 def paragraph_hashes(text: str, hasher: TokenHasher) -> list[tuple[int, int, int]]:
     """(line index, xxh3 of the line's match-key tokens, token count) for each non-empty line."""
     out = []
     for i, line in enumerate(text.split("\n")):
-        tokens = hasher.line(line)
+        tokens = hasher.line_bytes(line)  # the uint64 bytes the hash was always taken of
         if tokens:
-            out.append((i, xxhash.xxh3_64_intdigest(np.array(tokens, dtype=np.uint64).tobytes()), len(tokens)))
+            out.append((i, xxhash.xxh3_64_intdigest(tokens), len(unpack(tokens))))
     return out
 
 

@@ -136,9 +136,14 @@ def _keyed(block: str) -> frozenset[str]:
 
 FULL_LINE = _keyed(_FULL_LINE)
 PREFIXES = tuple(sorted(_keyed(_PREFIXES), key=len, reverse=True))
+#: ``is_prefixed`` as one set lookup and one C-level ``startswith`` over a tuple, not a generator.
+_PREFIX_SET = frozenset(PREFIXES)
+_PREFIX_HEADS = tuple(p + " " for p in PREFIXES)
 PHRASES = tuple(sorted(_keyed(_PHRASES)))
-#: All phrases in one pass; a phrase must start and end on a word boundary of the key.
-_PHRASE_RE = re.compile(r"(?<= )(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?= )")
+#: All phrases in one pass; a phrase must start and end on a word boundary of the key. The
+#: leading space is matched (not a lookbehind) so ``re`` can skip to spaces: 1.7x faster,
+#: same matches (keys have single spaces and the trailing lookahead consumes nothing).
+_PHRASE_RE = re.compile(r" (" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")(?= )")
 CREDIT_WORDS = _keyed(_CREDIT_WORDS)
 PLACES = _keyed(_PLACES)
 BIO_WORDS = _keyed(_BIO_WORDS)
@@ -185,7 +190,7 @@ def is_prefixed(key: str, n_words: int) -> bool:
     """A short line led by a chrome phrase: ``'اقرأ أيضا: ...'``, ``'نقلتها إلى العربية: زينب منعم.'``."""
     if n_words > MAX_PREFIX_WORDS:
         return False
-    return any(key == p or key.startswith(p + " ") for p in PREFIXES)
+    return key in _PREFIX_SET or key.startswith(_PREFIX_HEADS)
 
 
 def is_byline_prefix(line: str, key: str, n_words: int) -> bool:
@@ -202,6 +207,15 @@ def has_phrase(key: str, n_words: int) -> bool:
     return bool(_PHRASE_RE.search(f" {key} "))
 
 
+def _phrases(key: str) -> list[str]:
+    """Every chrome phrase in a key, found once and shared by the menu and phrase rules."""
+    return _PHRASE_RE.findall(f" {key} ")
+
+
+def _is_menu_of(found: list[str]) -> bool:
+    return len(found) >= 3 and max(found.count(p) for p in set(found)) >= 3
+
+
 def is_glued_footer(line: str) -> bool:
     """A footer glued to what the scrape ran into it: ``'x@yahoo.comللتواصل مع الكاتب ...'``,
     ``'مقالات أخرى للكاتبمرور الرياض...'`` (aljazirah's related list, titles run together)."""
@@ -212,8 +226,7 @@ def is_glued_footer(line: str) -> bool:
 def is_menu(key: str) -> bool:
     """Menu or feed-index entries run together: one chrome phrase three times or more,
     ``'العنوان رابط RSS عين اليوم رابط RSS عين اليوم » كاريكاتير رابط RSS ...'``."""
-    found = _PHRASE_RE.findall(f" {key} ")
-    return len(found) >= 3 and max(found.count(p) for p in set(found)) >= 3
+    return _is_menu_of(_phrases(key))
 
 
 def is_breadcrumb(key: str, n_words: int) -> bool:
@@ -274,12 +287,17 @@ def is_title_echo(key: str, title_key: str) -> bool:
     return rest != title_key and (title_key + " ").startswith(rest + " ")
 
 
+def _is_long(line: str) -> bool:
+    """Too many words for any single-line rule but the menu one."""
+    return line.count(" ") >= MAX_PHRASE_WORDS + 10
+
+
 def classify_line(line: str, key: str | None = None) -> str | None:
     """Name of the context-free rule that marks a line (of cleaned text) as chrome, or None.
 
     ``key`` is the line's match key when the caller has it already.
     """
-    if line.count(" ") >= MAX_PHRASE_WORDS + 10:  # every other rule is bounded in length
+    if _is_long(line):  # every other rule is bounded in length
         separators = sum(line.count(c) for c in _MENU_SEPARATORS)
         return "menu" if separators >= 3 and is_menu(key or _key(line)) else None
     nav = _NEXT_PREVIOUS.match(line)
@@ -293,7 +311,8 @@ def classify_line(line: str, key: str | None = None) -> str | None:
     n_words = key.count(" ") + 1
     if is_lexicon(key):
         return "lexicon"
-    if is_menu(key):
+    found = _phrases(key)  # is_menu and has_phrase, one regex scan
+    if _is_menu_of(found):
         return "menu"
     if is_dateline(key):
         return "dateline"
@@ -311,7 +330,7 @@ def classify_line(line: str, key: str | None = None) -> str | None:
         return "lexicon_prefix"
     if is_byline_prefix(line, key, n_words):
         return "byline_prefix"
-    if has_phrase(key, n_words):
+    if found and n_words <= MAX_PHRASE_WORDS:  # has_phrase
         return "lexicon_phrase"
     return None
 
@@ -391,13 +410,18 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     recognise title echoes further down. ``author`` (a byline field) lets a line
     that only names the author be recognised in the head and tail zones.
     """
-    keys = [_key(line) if len(line) < 400 else "" for line in lines]
+    # Keys of long lines are only read in the head and tail zones (classify_line keys a
+    # long line itself when it looks like a menu): skip them here, fill the zones below.
+    keys = [_key(line) if len(line) < 400 and not _is_long(line) else "" for line in lines]
     verdicts: list[str | None] = [classify_line(line, key or None) for line, key in zip(lines, keys)]
     filled = [i for i, line in enumerate(lines) if line.strip()]
     # zones count the lines no lexicon rule took: a footer does not push the signature above it out
     open_lines = [i for i in filled if verdicts[i] is None]
     head = set(open_lines[:HEAD_ZONE])
     tail = [i for i in filled if open_lines and i >= open_lines[-TAIL_ZONE:][0]]
+    for i in head.union(tail):
+        if len(lines[i]) < 400 and _is_long(lines[i]):
+            keys[i] = _key(lines[i])
     name = author_key(author)
     for i in filled:
         if verdicts[i] or not keys[i]:
@@ -466,7 +490,13 @@ _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix"})
 
 
+#: Words every ``_FOOTER_START`` alternative contains: substring tests (C speed) skip the regex scan.
+_FOOTER_WORDS = ("للتواصل", "مقالات", "رابط الخبر")
+
+
 def _footer_start(line: str) -> int | None:
+    if not any(w in line for w in _FOOTER_WORDS):
+        return None
     m = _FOOTER_START.search(line)
     return m.start() if m else None
 
@@ -500,7 +530,7 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
     start = _footer_start(line)
     if start is not None and _has_text_before(line[:start]):
         line, _ = line[:start].rstrip(), rules.append("footer_tail")
-    m = _TAG_TAIL.search(line)
+    m = _TAG_TAIL.search(line) if "سمات" in line else None  # the scan costs, the literal is rare
     if m and m.start() > 0 and m.group().count(" ") <= 20:
         line, _ = line[:m.start()].rstrip(), rules.append("tag_tail")
     return line, ("+".join(rules) if rules else None)

@@ -36,8 +36,7 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
     if sum(1 for toks in keys if toks) < 2:
         return dropped
     first_seen: dict[tuple[str, ...], int] = {}
-    grams: dict[int, frozenset] = {}
-    index: dict[tuple[str, str], list[int]] = {}
+    live = _LiveParagraphs()
     for i, toks in enumerate(keys):
         if not toks:
             continue
@@ -50,33 +49,73 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
         if len(toks) < MIN_NEAR_TOKENS:
             continue
         mine = _bigrams(toks)
-        match = _near_match(mine, grams, index)
+        match = live.near_match(mine)
         if match is not None:
-            if len(grams[match]) >= len(mine):
+            if len(live.grams[match]) >= len(mine):
                 dropped[i] = ("near_repeat", match)
                 continue
             # the newcomer is the fuller version: it replaces the earlier one
             dropped[match] = ("near_repeat", i)
-            _unindex(match, grams, index)
-        grams[i] = mine
-        for g in mine:
-            index.setdefault(g, []).append(i)
+            live.remove(match)
+        live.add(i, mine)
     return dict(sorted(dropped.items()))
 
 
-def _near_match(mine: frozenset, grams: dict[int, frozenset], index: dict) -> int | None:
-    counts: Counter[int] = Counter()
-    for g in mine:
-        for j in index.get(g, ()):
-            counts[j] += 1
-    for j, shared in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        smaller = min(len(mine), len(grams[j]))
-        if shared >= NEAR_CONTAINMENT * smaller:
-            return j
-        break
-    return None
+def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
+    return -item[1], item[0]
 
 
-def _unindex(j: int, grams: dict[int, frozenset], index: dict) -> None:
-    for g in grams.pop(j):
-        index[g].remove(j)
+class _LiveParagraphs:
+    """Bigram sets of the paragraphs that still stand, and the near-match query over them.
+
+    Most documents have a few paragraphs: one C-level set intersection per
+    paragraph is then much cheaper than a bigram -> paragraphs index built and
+    counted in Python. Past ``INDEX_AT`` live paragraphs (books, long threads)
+    the index is built, so the cost stays linear instead of quadratic. Both give
+    the same answer.
+    """
+
+    INDEX_AT = 64
+
+    def __init__(self) -> None:
+        self.grams: dict[int, frozenset] = {}
+        self.index: dict | None = None
+
+    def add(self, i: int, mine: frozenset) -> None:
+        self.grams[i] = mine
+        if self.index is not None:
+            self._index(i, mine)
+        elif len(self.grams) > self.INDEX_AT:
+            self.index = {}
+            for j, theirs in self.grams.items():
+                self._index(j, theirs)
+
+    def _index(self, i: int, mine: frozenset) -> None:
+        for g in mine:
+            self.index.setdefault(g, []).append(i)
+
+    def remove(self, j: int) -> None:
+        theirs = self.grams.pop(j)
+        if self.index is not None:
+            for g in theirs:
+                self.index[g].remove(j)
+
+    def near_match(self, mine: frozenset) -> int | None:
+        """The live paragraph sharing most bigrams with ``mine`` (lowest index on ties),
+        if it shares at least ``NEAR_CONTAINMENT`` of the smaller one's bigrams."""
+        counts = self._shared_indexed(mine) if self.index is not None else self._shared_direct(mine)
+        if not counts:
+            return None
+        j, top = min(counts.items(), key=_most_shared_first)
+        return j if top >= NEAR_CONTAINMENT * min(len(mine), len(self.grams[j])) else None
+
+    def _shared_direct(self, mine: frozenset) -> dict[int, int]:
+        shared = {j: len(mine & theirs) for j, theirs in self.grams.items()}
+        return {j: n for j, n in shared.items() if n}
+
+    def _shared_indexed(self, mine: frozenset) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for g in mine:
+            for j in self.index.get(g, ()):
+                counts[j] += 1
+        return counts

@@ -6,7 +6,7 @@ shingle.
 """
 from __future__ import annotations
 
-from itertools import chain
+from array import array
 
 import numpy as np
 import xxhash
@@ -52,37 +52,56 @@ class TokenHasher:
     The cache is cleared when it holds ``max_words`` words, which bounds memory
     on corpora with unbounded vocabularies. ``clitics=True`` hashes tokens
     without their proclitics (``strip_clitics``).
+
+    The cache holds each word's hashes packed as native uint64 bytes: a line is
+    then one ``bytes.join`` in C and a document one ``np.frombuffer``. With a
+    few hundred thousand words the lookups are memory-bound, and a tuple of int
+    objects costs two more scattered reads per word than one bytes object
+    (measured 1.8 s -> 1.2 s for hashing saudinewsnet with a warm cache).
     """
 
     def __init__(self, options: KeyOptions = DEFAULT_KEY, max_words: int = 1_000_000, clitics: bool = False) -> None:
         self.options = options
         self.max_words = max_words
         self.clitics = clitics
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, bytes] = {}
 
     def word(self, word: str) -> tuple[int, ...]:
-        hashes = self._cache.get(word)
-        if hashes is None:
+        """Token hashes of one word."""
+        return tuple(unpack(self._word_bytes(word)))
+
+    def _word_bytes(self, word: str) -> bytes:
+        packed = self._cache.get(word)
+        if packed is None:
             if len(self._cache) >= self.max_words:
                 self._cache.clear()
             tokens = self.options.key_of_clean(word).split()
             if self.clitics:
                 tokens = [t for t in map(strip_clitics, tokens) if t]
-            hashes = tuple(xxhash.xxh3_64_intdigest(t.encode()) for t in tokens)
-            self._cache[word] = hashes
-        return hashes
+            packed = array("Q", [xxhash.xxh3_64_intdigest(t.encode()) for t in tokens]).tobytes()
+            self._cache[word] = packed
+        return packed
 
     def line(self, line: str) -> tuple[int, ...]:
-        """Token hashes of one line of cleaned text.
+        """Token hashes of one line of cleaned text."""
+        return tuple(unpack(self.line_bytes(line)))
 
-        ``map`` over the cache and ``chain`` keep the per-word loop in C; only
-        cache misses (rare once the vocabulary is warm) go through ``word``.
+    def line_bytes(self, line: str) -> bytes:
+        """Token hashes of one line of cleaned text, packed as native uint64 (``unpack`` reads them).
+
+        ``map`` over the cache and ``join`` keep the per-word loop in C; only
+        cache misses (rare once the vocabulary is warm) go through ``_word_bytes``.
         """
         words = line.split()
-        hashes = list(map(self._cache.get, words))
-        if None in hashes:
-            hashes = [h if h is not None else self.word(w) for w, h in zip(words, hashes)]
-        return tuple(chain.from_iterable(hashes))
+        packed = list(map(self._cache.get, words))
+        if None in packed:
+            packed = [p if p is not None else self._word_bytes(w) for w, p in zip(words, packed)]
+        return b"".join(packed)
+
+
+def unpack(packed: bytes) -> memoryview:
+    """Packed token hashes as a sequence of ints (``len``, indexing, slicing, iteration)."""
+    return memoryview(packed).cast("Q")
 
 
 def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
