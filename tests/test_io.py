@@ -125,3 +125,18 @@ def test_shards_split_by_shard_docs(tmp_path):
     names = sorted(p.name for p in (tmp_path / "out" / "kept").iterdir())
     assert names == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
     assert [r["id"] for r in read_jsonl_dir(tmp_path / "out" / "kept")] == [str(i) for i in range(7)]
+
+
+@pytest.mark.parametrize("comp", ["", ".gz"])
+def test_progress_moves_within_a_large_file(tmp_path, comp):
+    from dedupe.executors.local import read_items
+    from dedupe.io.listing import list_inputs
+
+    data = b"".join(orjson.dumps({"id": i, "text": f"نص رقم {i} " * 30}) + b"\n" for i in range(2000))
+    (tmp_path / f"d.jsonl{comp}").write_bytes(COMPRESS[comp](data))
+    files = list_inputs([tmp_path])
+    updates = []
+    items = list(read_items(files, Config(), updates.append))
+    assert len(items) == 2000
+    assert len(updates) > 5  # not one jump at the end of the file
+    assert sum(updates) == (tmp_path / f"d.jsonl{comp}").stat().st_size

@@ -36,19 +36,29 @@ Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
 
 
+#: Items between two progress updates inside one file.
+PROGRESS_EVERY = 64
+
+
 def read_items(files: list[InputFile], config: Config, progress: Callable[[int], None] | None = None,
                reader: Reader | None = None) -> Iterator[Item]:
     """All items of all files in order, each numbered with its position ``seq``."""
     reader = reader or Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
     seq = 0
     for f in files:
+        reported = 0
         for item in reader.read(f):
             item.seq = seq
             seq += 1
             yield item
+            if progress and seq % PROGRESS_EVERY == 0:
+                position = reader.tell()
+                if position > reported:
+                    progress(position - reported)
+                    reported = position
         if progress:
             try:
-                progress(f.path.stat().st_size)
+                progress(max(f.path.stat().st_size - reported, 0))
             except OSError:  # the file vanished while we read it: its items are already accounted for
                 pass
 

@@ -79,9 +79,9 @@ class _ZstdRaw(io.RawIOBase):
         super().close()
 
 
-def open_binary(f: InputFile) -> IO[bytes]:
-    """Open a possibly compressed file as a binary stream of its content."""
-    raw = open(f.path, "rb")
+def open_binary(f: InputFile, raw: IO[bytes] | None = None) -> IO[bytes]:
+    """Open a possibly compressed file (or wrap its already open ``raw`` file) as a binary stream of its content."""
+    raw = raw or open(f.path, "rb")
     if f.compression == ".gz":
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if f.compression == ".bz2":
@@ -146,22 +146,37 @@ class Reader:
         self.notes: Counter[str] = Counter()
         self.ids = IdTracker()
         self._warned: set[tuple[str, str]] = set()
+        self._raw: IO[bytes] | None = None
 
     @property
     def duplicate_ids(self) -> int:
         return self.notes["duplicate_ids"]
 
+    def tell(self) -> int:
+        """Bytes of the current file read so far, on disk (compressed bytes for compressed files).
+
+        Progress bars use it to move within a large file, not only between files.
+        """
+        try:
+            return self._raw.tell() if self._raw is not None else 0
+        except (OSError, ValueError):
+            return 0
+
     def read(self, f: InputFile) -> Iterator[Item]:
         try:
-            stream = open_binary(f)
+            self._raw = open(f.path, "rb")
+            stream = open_binary(f, self._raw)
         except OSError as exc:
             yield Quarantined(f.name, None, f"cannot open: {exc.strerror or exc}", "")
             return
-        with stream:
-            if f.kind == "txt":
-                yield from self._read_txt(f, stream)
-            else:
-                yield from self._read_jsonl(f, stream)
+        try:
+            with stream:
+                if f.kind == "txt":
+                    yield from self._read_txt(f, stream)
+                else:
+                    yield from self._read_jsonl(f, stream)
+        finally:
+            self._raw.close()  # gzip/bz2/lzma readers leave a file object they were given open
 
     def _note(self, key: str, message: str, f: InputFile | None = None) -> None:
         """Count a note; warn once per kind and file (a legacy-encoded file would else drown real problems)."""
