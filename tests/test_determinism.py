@@ -77,3 +77,26 @@ def test_unique_documents_never_removed_as_duplicates(tmp_path_factory, docs):
     (tmp / "c.jsonl").write_bytes(b"".join(orjson.dumps({"id": str(i), "text": t}) + b"\n" for i, t in enumerate(texts)))
     stats = run(tmp / "c.jsonl", tmp / "out", Config().replace(run={"quiet": True}))
     assert stats["documents_kept"] == len(texts)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=30).map(" ".join), min_size=1, max_size=12),
+    st.lists(st.integers(0, 11), max_size=6),
+    st.integers(1, 5),
+    st.integers(1, 7),
+)
+def test_output_independent_of_workers_shards_and_batches(tmp_path_factory, texts, copies, shard_docs, batch_docs):
+    # exact and near copies (one word changed) of random documents, then two runs that differ only in execution
+    records = [{"id": str(i), "text": t} for i, t in enumerate(texts)]
+    for n, c in enumerate(copies):
+        if c < len(texts):
+            records.append({"id": f"copy{n}", "text": texts[c].replace("الرقة", "الرقه", 1) + " ختام"})
+    tmp = tmp_path_factory.mktemp("det")
+    (tmp / "c.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    base = Config().replace(run={"quiet": True})
+    run(tmp / "c.jsonl", tmp / "a", base)
+    run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True},
+                                                 io={"shard_docs": shard_docs}))
+    for part in ("kept", "removed"):
+        assert _output_bytes(tmp / "a", part) == _output_bytes(tmp / "b", part)
