@@ -2,12 +2,11 @@
 import random
 
 import orjson
-import pytest
 
 from dedupe import Config, run
 from dedupe.text.chardata import DIACRITICS
 
-from conftest import SAMPLES, read_jsonl_dir
+from conftest import read_jsonl_dir
 
 BASE = "004_9dd80b9f0afc2990.txt"
 

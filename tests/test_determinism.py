@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from dedupe import Config, run
 
-from conftest import SAMPLES, read_jsonl_dir
+from conftest import read_jsonl_dir
 
 WORDS = "الرقة داعش قوات سوريا الديمقراطية التحالف الدولي مدينة المرصد السوري معركة تنظيم الفرات عناصر".split()
 

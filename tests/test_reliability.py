@@ -2,7 +2,6 @@
 nothing is lost; write errors stop cleanly; an interrupted run resumes to byte-identical output."""
 import bz2
 import errno
-import functools
 import gzip
 import io
 import lzma
@@ -21,7 +20,7 @@ import dedupe.io.readers as readers
 import dedupe.io.writer as writer_mod
 from dedupe import Config, run
 from dedupe.cli import build_parser, main
-from dedupe.errors import BadInputError, OutputError, ResumeError
+from dedupe.errors import OutputError, ResumeError
 from dedupe.io.listing import InputFile, list_inputs
 from dedupe.io.readers import ENCODING_FIELD, Reader
 from dedupe.io.writer import PROGRESS, ShardedWriter

@@ -25,8 +25,7 @@ from ..io.listing import InputFile, list_inputs
 from ..io.readers import Reader
 from ..io.writer import ShardedWriter, clear_progress, run_fingerprint
 from ..stats import Stats
-from ..text.linefreq import LineFrequency, source_of
-from ..text.normalize import clean
+from ..steps.linefreq_pass import count_common_lines
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
@@ -114,24 +113,6 @@ def prepare_output(out: Path, overwrite: bool, resume: bool = False) -> None:
             elif target.exists():
                 target.unlink()
     out.mkdir(parents=True, exist_ok=True)
-
-
-def count_common_lines(files: list[InputFile], config: Config, out: Path) -> Path:
-    """First pass of the corpus-statistics chrome detector (``dedupe.text.linefreq``): count in how
-    many documents of each source every cleaned line occurs; save the common ones for StripStep."""
-    bp = config.boilerplate
-    counter = LineFrequency(bp.linefreq_min_docs, bp.linefreq_max_words, bp.linefreq_max_entries,
-                            config.normalize.key_options())
-    options = config.normalize.clean_options()
-    reader = Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
-    for f in files:
-        for item in reader.read(f):
-            if isinstance(item, Document):
-                counter.add(source_of(item.record, item.source), clean(item.text, options).split("\n"))
-    path = out / "linefreq" / "common_lines.npy"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    counter.common().save(path)
-    return path
 
 
 class LocalExecutor:
