@@ -13,7 +13,7 @@ from ..document import Document
 from ..sketch.minhash import MinHasher
 from ..stats import Stats
 from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
-from ..text.linefreq import MAX_WORDS as LINEFREQ_MAX_WORDS, CommonLines, source_of
+from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, spaces
 from ..text.paragraphs import repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes, unpack
@@ -51,10 +51,9 @@ class StripStep(Step):
         self.cfg = config.boilerplate
         self.hasher = TokenHasher(config.normalize.key_options())
         # the executor's first pass saves the common lines and names the file in the config
-        path = getattr(self.cfg, "common_lines", None)
-        if common_lines is None and path:
-            max_words = getattr(self.cfg, "linefreq_max_words", LINEFREQ_MAX_WORDS)
-            common_lines = CommonLines.load(path, max_words, config.normalize.key_options())
+        if common_lines is None and self.cfg.common_lines:
+            common_lines = CommonLines.load(self.cfg.common_lines, self.cfg.linefreq_max_words,
+                                            config.normalize.key_options())
         self.common = common_lines
 
     @staticmethod
