@@ -5,6 +5,12 @@ A paragraph is a non-empty line. Exact repeats (same match key) keep their first
 occurrence. Near repeats are found by word-bigram *containment*: when most of a
 shorter paragraph's bigrams occur in a longer one, the shorter is a restatement
 and the longer survives, because it carries everything the shorter says.
+
+Only repeats that look like page assembly are dropped: a run of repeated
+paragraphs (a pasted block), a lone repeat within ``EDGE_ZONE`` paragraphs of
+either end (a restated lead, a headline printed again, a standfirst), or a
+repeat of the headline. A lone repeat in the middle is a refrain (a Quranic
+verse such as Ar-Rahman's, a chorus, a poem's radif) and stays.
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ MIN_NEAR_TOKENS = 8
 NEAR_CONTAINMENT = 0.8
 #: Exact repeats shorter than this many key tokens are kept (refrains, "***").
 MIN_EXACT_TOKENS = 2
+#: Content paragraphs at each end of a document where a lone repeat is dropped.
+EDGE_ZONE = 3
 
 
 def _bigrams(tokens: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -58,7 +66,20 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
             dropped[match] = ("near_repeat", i)
             live.remove(match)
         live.add(i, mine)
-    return dict(sorted(dropped.items()))
+    return dict(sorted(_assembly_repeats(dropped, keys).items()))
+
+
+def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, int]]:
+    """The repeats that page assembly made (see the module docstring); refrains are left out."""
+    order = [i for i, toks in enumerate(keys) if toks]
+    pos = {i: k for k, i in enumerate(order)}
+    last = len(order) - EDGE_ZONE
+
+    def in_run(k: int) -> bool:
+        return any(0 <= j < len(order) and order[j] in dropped for j in (k - 1, k + 1))
+
+    return {i: why for i, why in dropped.items()
+            if pos[i] < EDGE_ZONE or pos[i] >= last or why[1] == order[0] or in_run(pos[i])}
 
 
 def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:

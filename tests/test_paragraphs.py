@@ -1,0 +1,40 @@
+"""In-document repeats: page-assembly repeats go, refrains stay."""
+from dedupe import clean
+from dedupe.text.normalize import match_key
+from dedupe.text.paragraphs import repeated_paragraphs
+
+
+def _keys(lines):
+    return [match_key(clean(line)).split() for line in lines]
+
+
+def _unique(n, tag):
+    return [f"جملة {tag}{i} " + " ".join(f"كلمة{tag}{i}x{j}" for j in range(12)) for i in range(n)]
+
+
+def test_a_pasted_block_is_removed_wherever_it_is():
+    body = _unique(8, "a")
+    lines = body + body[2:5] + _unique(6, "b")   # three paragraphs pasted again mid-document
+    assert sorted(repeated_paragraphs(_keys(lines))) == [8, 9, 10]
+
+
+def test_a_refrain_in_the_middle_stays():
+    # Surah Ar-Rahman: the same verse between every other verse
+    refrain = "فَبِأَيِّ آلَاءِ رَبِّكُمَا تُكَذِّبَانِ"
+    verses = _unique(10, "v")
+    lines = []
+    for v in verses:
+        lines += [v, refrain]
+    dropped = repeated_paragraphs(_keys(lines))
+    middle = [i for i in dropped if 3 <= i < len(lines) - 3]
+    assert middle == []
+    assert sum(1 for line in lines if line == refrain) - len(dropped) >= 8
+
+
+def test_a_lone_repeat_at_the_edges_or_of_the_headline_is_removed():
+    head, lead = "عنوان الخبر عن معركة الرقة اليوم وما بعدها من تطورات", _unique(1, "lead")[0]
+    body = _unique(10, "m")
+    lines = [head, lead] + body + [lead]                       # lead restated as the last line
+    assert repeated_paragraphs(_keys(lines)) == {12: ("repeat", 1)}
+    lines = [head, lead] + body[:5] + [head] + body[5:]        # headline printed again mid-document
+    assert repeated_paragraphs(_keys(lines)) == {7: ("repeat", 0)}
