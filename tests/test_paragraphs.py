@@ -38,3 +38,15 @@ def test_a_lone_repeat_at_the_edges_or_of_the_headline_is_removed():
     assert repeated_paragraphs(_keys(lines)) == {12: ("repeat", 1)}
     lines = [head, lead] + body[:5] + [head] + body[5:]        # headline printed again mid-document
     assert repeated_paragraphs(_keys(lines)) == {7: ("repeat", 0)}
+
+
+def test_a_short_run_of_refrains_stays_but_a_pasted_block_goes():
+    # Ash-Shu'ara repeats a pair of short verses after each story
+    pair = ["إِنَّ فِي ذَٰلِكَ لَآيَةً وَمَا كَانَ أَكْثَرُهُم مُّؤْمِنِينَ", "وَإِنَّ رَبَّكَ لَهُوَ الْعَزِيزُ الرَّحِيمُ"]
+    stories = _unique(12, "s")
+    lines = []
+    for k in range(0, 12, 3):
+        lines += stories[k:k + 3] + pair
+    lines += _unique(4, "end")
+    dropped = repeated_paragraphs(_keys(lines))
+    assert [i for i in dropped if 3 <= i < len(lines) - 3] == []

@@ -7,7 +7,7 @@ shorter paragraph's bigrams occur in a longer one, the shorter is a restatement
 and the longer survives, because it carries everything the shorter says.
 
 Only repeats that look like page assembly are dropped: a run of repeated
-paragraphs (a pasted block), a lone repeat within ``EDGE_ZONE`` paragraphs of
+paragraphs of at least ``RUN_MIN_TOKENS`` tokens (a pasted block), a lone repeat within ``EDGE_ZONE`` paragraphs of
 either end (a restated lead, a headline printed again, a standfirst), or a
 repeat of the headline. A lone repeat in the middle is a refrain (a Quranic
 verse such as Ar-Rahman's, a chorus, a poem's radif) and stays.
@@ -25,6 +25,9 @@ NEAR_CONTAINMENT = 0.8
 MIN_EXACT_TOKENS = 2
 #: Content paragraphs at each end of a document where a lone repeat is dropped.
 EDGE_ZONE = 3
+#: A run of consecutive repeats is a pasted block when it has this many key tokens; shorter runs (a pair of
+#: refrain verses, as in Surah Ash-Shu'ara) stay.
+RUN_MIN_TOKENS = 40
 
 
 def _bigrams(tokens: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -74,12 +77,17 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
     order = [i for i, toks in enumerate(keys) if toks]
     pos = {i: k for k, i in enumerate(order)}
     last = len(order) - EDGE_ZONE
-
-    def in_run(k: int) -> bool:
-        return any(0 <= j < len(order) and order[j] in dropped for j in (k - 1, k + 1))
-
+    in_run: set[int] = set()
+    run: list[int] = []
+    for i in order + [-1]:  # -1 closes the last run
+        if i in dropped:
+            run.append(i)
+            continue
+        if len(run) >= 2 and sum(len(keys[j]) for j in run) >= RUN_MIN_TOKENS:
+            in_run.update(run)
+        run = []
     return {i: why for i, why in dropped.items()
-            if pos[i] < EDGE_ZONE or pos[i] >= last or why[1] == order[0] or in_run(pos[i])}
+            if pos[i] < EDGE_ZONE or pos[i] >= last or why[1] == order[0] or i in in_run}
 
 
 def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
