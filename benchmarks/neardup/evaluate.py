@@ -180,6 +180,9 @@ def evaluate(truth: dict, removed_ids: set[str], threshold: float = 0.8) -> dict
         best[p["b"]] = max(best[p["b"]], p["jaccard"])
     false_pos = removed - correct
     precision = _ratio(len(correct), len(removed))
+    # natural documents: everything that is not a planted variant (planted ids are "<original>#<kind>")
+    natural_removed = {d for d in removed if "#" not in d}
+    natural_precision = _ratio(len(natural_removed & correct), len(natural_removed))
     recall = _ratio(len(tp), len(all_positives))
     f1 = (round(2 * precision * recall / (precision + recall), 4)
           if precision and recall else None)
@@ -198,6 +201,8 @@ def evaluate(truth: dict, removed_ids: set[str], threshold: float = 0.8) -> dict
         "positives": len(all_positives),
         "true_positives": len(tp),
         "precision": precision,
+        "natural_removed": len(natural_removed),
+        "natural_precision": natural_precision,
         "recall": recall,
         "f1": f1,
         "per_kind": per_kind,
@@ -217,6 +222,8 @@ def format_table(result: dict) -> str:
         f"FP {fp['total']} (no pair {fp['no_pair_at_all']}, below thr "
         f"{fp['best_pair_below_threshold']}, whole cluster {fp['whole_cluster_removed']})"
         + (f"  unknown ids {result['unknown_removed']}" if result["unknown_removed"] else ""),
+        f"natural (non-planted) documents removed {result['natural_removed']}, "
+        f"precision {result['natural_precision']}",
         f"{'kind':20s} {'pairs':>5s} {'>=thr':>5s} {'meanJ':>6s} {'minJ':>6s} "
         f"{'pos':>4s} {'hit':>4s} {'recall':>6s} {'rm<thr':>6s} {'origRm':>6s}",
     ]
