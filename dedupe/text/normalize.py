@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import chardata as cd
 
@@ -316,35 +316,3 @@ def match_key(text: str, options: KeyOptions = DEFAULT_KEY) -> str:
     """
     return options.key_of_clean(clean(text))
 
-
-class KeyTokenizer:
-    """Match-key tokens of cleaned text, memoized per raw word.
-
-    The key is word-local and words follow Zipf's law, so caching raw word ->
-    key tokens turns tokenizing into one ``split()`` plus dict lookups. The
-    cache is cleared when it reaches ``max_words`` entries to bound memory.
-    """
-
-    def __init__(self, options: KeyOptions = DEFAULT_KEY, max_words: int = 500_000) -> None:
-        self.options = options
-        self.max_words = max_words
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def tokens(self, text: str) -> list[str]:
-        cache = self._cache
-        out: list[str] = []
-        for word in text.split():
-            toks = cache.get(word)
-            if toks is None:
-                if len(cache) >= self.max_words:
-                    cache.clear()
-                toks = tuple(self.options.key_of_clean(word).split())
-                cache[word] = toks
-            out.extend(toks)
-        return out
-
-
-def key_tokens(texts: Iterable[str], options: KeyOptions = DEFAULT_KEY) -> list[list[str]]:
-    """Match-key tokens of several cleaned texts (convenience over ``KeyTokenizer``)."""
-    tok = KeyTokenizer(options)
-    return [tok.tokens(t) for t in texts]
