@@ -15,7 +15,7 @@ from ..stats import Stats
 from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, spaces
-from ..text.paragraphs import repeated_paragraphs
+from ..text.paragraphs import extend_runs_to_short_repeats, repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes, unpack
 from .base import BatchStep, Step
 
@@ -78,31 +78,6 @@ class StripStep(Step):
                     verdicts[i] = "common_line"
         return {i: rule for i, rule in enumerate(verdicts) if rule}
 
-    @staticmethod
-    def _repeat_blocks(line_tokens: list[bytes], drop: dict[int, str]) -> None:
-        """A short exact repeat (``'العناوين:'``) next to a dropped repeat belongs to the repeated block."""
-        first: dict[bytes, int] = {}
-        repeats = []
-        for i, toks in enumerate(line_tokens):
-            if toks and i not in drop:
-                if toks in first:
-                    repeats.append(i)
-                else:
-                    first[toks] = i
-        filled = [i for i, t in enumerate(line_tokens) if t or i in drop]
-        pos = {i: k for k, i in enumerate(filled)}
-        changed = True
-        while changed:
-            changed = False
-            for i in repeats:
-                if i in drop:
-                    continue
-                k = pos[i]
-                near = [filled[j] for j in (k - 1, k + 1) if 0 <= j < len(filled)]
-                if any(drop.get(j) in ("repeat", "near_repeat") for j in near):
-                    drop[i] = "repeat"
-                    changed = True
-
     def process(self, doc: Document) -> None:
         lines = doc.text.split("\n")
         drop: dict[int, str] = {}
@@ -123,7 +98,7 @@ class StripStep(Step):
         if self.cfg.repeats:
             for i, (reason, _) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
                 drop[i] = reason
-            self._repeat_blocks(line_tokens, drop)
+            extend_runs_to_short_repeats(line_tokens, drop)
         if trimmed:
             self.stats.add("lines_trimmed", len(trimmed))
         if drop or trimmed:

@@ -148,3 +148,34 @@ class _LiveParagraphs:
             for j in self.index.get(g, ()):
                 counts[j] += 1
         return counts
+
+
+def extend_runs_to_short_repeats(line_tokens: Sequence[bytes], drop: dict[int, str]) -> None:
+    """Add to ``drop`` every exact repeat next to a dropped repeat, short ones included.
+
+    ``repeated_paragraphs`` ignores one-token repeats; next to a dropped repeat such a
+    line (``'العناوين:'`` heading a repeated bulletin) is part of the repeated block.
+    ``line_tokens`` are packed token hashes per line (empty for blank or already
+    dropped lines); ``drop`` maps line index to reason.
+    """
+    first: dict[bytes, int] = {}
+    repeats = []
+    for i, toks in enumerate(line_tokens):
+        if toks and i not in drop:
+            if toks in first:
+                repeats.append(i)
+            else:
+                first[toks] = i
+    filled = [i for i, t in enumerate(line_tokens) if t or i in drop]
+    pos = {i: k for k, i in enumerate(filled)}
+    changed = True
+    while changed:
+        changed = False
+        for i in repeats:
+            if i in drop:
+                continue
+            k = pos[i]
+            near = [filled[j] for j in (k - 1, k + 1) if 0 <= j < len(filled)]
+            if any(drop.get(j) in ("repeat", "near_repeat") for j in near):
+                drop[i] = "repeat"
+                changed = True
