@@ -65,6 +65,16 @@ def whitespace_shingles(text, n):
     return {" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)}
 
 
+def signatures(docs, n, sign):
+    """``sign(shingles)`` for each document's whitespace word n-grams; None for a document without any
+    (empty documents are never indexed or removed)."""
+    out = []
+    for _, text in docs:
+        sh = whitespace_shingles(text, n)
+        out.append(sign(sh) if sh else None)
+    return out
+
+
 def lsh_params(threshold, num_perm):
     """(bands, rows) minimising weighted FP+FN like datasketch.MinHashLSH / text-dedup's optimal_param
     (equal weights 0.5/0.5), so peers that take b x r instead of a threshold get the same banding."""

@@ -7,25 +7,26 @@ seen survives, and removed docs are not indexed). No Jaccard verification of can
 import datasketch
 from datasketch import MinHash, MinHashLSH
 
-from _common import Timer, parse_args, read_docs, whitespace_shingles, write_result
+from _common import Timer, parse_args, read_docs, signatures, write_result
 
 args = parse_args(__doc__)
+
+
+def naive_minhash(shingles):
+    """One MinHash.update call per shingle: the way most users write it."""
+    m = MinHash(num_perm=args.num_perm)
+    for s in shingles:
+        m.update(s.encode("utf-8"))
+    return m
+
+
 docs = read_docs(args.input)  # not timed: reading/JSON parsing is not the tool's work
 bytes_in = sum(len(t.encode("utf-8")) for _, t in docs)
 
 removed = []
 with Timer() as t_all:
     with Timer() as t_sig:
-        sigs = []
-        for _, text in docs:
-            sh = whitespace_shingles(text, args.ngram)
-            if not sh:
-                sigs.append(None)
-                continue
-            m = MinHash(num_perm=args.num_perm)
-            for s in sh:
-                m.update(s.encode("utf-8"))
-            sigs.append(m)
+        sigs = signatures(docs, args.ngram, naive_minhash)
     lsh = MinHashLSH(threshold=args.threshold, num_perm=args.num_perm)
     for (doc_id, _), m in zip(docs, sigs):
         if m is None:

@@ -11,26 +11,26 @@ from importlib.metadata import version
 
 from rensa import RMinHash, RMinHashLSH
 
-from _common import Timer, parse_args, read_docs, whitespace_shingles, write_result
+from _common import Timer, parse_args, read_docs, signatures, write_result
 
 NUM_BANDS = 16
 
 args = parse_args(__doc__)
+
+
+def rensa_minhash(shingles):
+    m = RMinHash(num_perm=args.num_perm, seed=42)
+    m.update(list(shingles))
+    return m
+
+
 docs = read_docs(args.input)  # not timed
 bytes_in = sum(len(t.encode("utf-8")) for _, t in docs)
 
 removed = []
 with Timer() as t_all:
     with Timer() as t_sig:
-        sigs = []
-        for _, text in docs:
-            sh = whitespace_shingles(text, args.ngram)
-            if not sh:
-                sigs.append(None)  # empty doc: never indexed or removed
-                continue
-            m = RMinHash(num_perm=args.num_perm, seed=42)
-            m.update(list(sh))
-            sigs.append(m)
+        sigs = signatures(docs, args.ngram, rensa_minhash)
     lsh = RMinHashLSH(threshold=args.threshold, num_perm=args.num_perm, num_bands=NUM_BANDS)
     for i, m in enumerate(sigs):
         if m is None:
