@@ -50,3 +50,49 @@ def test_a_short_run_of_refrains_stays_but_a_pasted_block_goes():
     lines += _unique(4, "end")
     dropped = repeated_paragraphs(_keys(lines))
     assert [i for i in dropped if 3 <= i < len(lines) - 3] == []
+
+
+# --- may_repeat: the cheap pre-check must never hide a repeat --------------------------------------
+
+from array import array as _array
+
+from hypothesis import given as _given, settings as _settings, strategies as _st
+
+from dedupe.text import native as _native_mod
+from dedupe.text.paragraphs import may_repeat
+from dedupe.text.shingle import unpack as _unpack
+
+_PARAS = _st.lists(_st.lists(_st.integers(0, 12), max_size=30), max_size=10)
+
+
+def _packed(paras, planted):
+    lines = [_array("Q", p).tobytes() for p in paras]
+    if planted and lines and len(paras[0]) >= 8:  # a near repeat: the first paragraph with one token changed
+        copy = list(paras[0])
+        copy[len(copy) // 2] = 99
+        lines.append(_array("Q", copy).tobytes())
+    return lines
+
+
+@_settings(max_examples=400, deadline=None)
+@_given(_PARAS, _st.booleans())
+def test_may_repeat_never_hides_a_repeat(paras, planted):
+    lines = _packed(paras, planted)
+    found = repeated_paragraphs(list(map(_unpack, lines)))
+    if found:
+        assert may_repeat(lines)
+    saved = _native_mod.AVAILABLE
+    _native_mod.AVAILABLE = False
+    try:
+        python_answer = may_repeat(lines)
+    finally:
+        _native_mod.AVAILABLE = saved
+    assert may_repeat(lines) == python_answer  # C and numpy twins agree
+    if found:
+        assert python_answer
+
+
+def test_may_repeat_says_no_for_distinct_paragraphs():
+    lines = [_array("Q", range(k * 100, k * 100 + 20)).tobytes() for k in range(5)]
+    assert not may_repeat(lines)
+    assert may_repeat(lines + [lines[2]])

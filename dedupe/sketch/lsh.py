@@ -1,4 +1,4 @@
-"""LSH index over MinHash signatures (in-memory backend: datasketch ``MinHashLSH``).
+"""LSH index over MinHash signatures, in memory: our band dicts, or datasketch ``MinHashLSH``.
 
 Every candidate the index returns is verified against its signature before a
 document is removed, so a false-positive candidate only costs a comparison while
@@ -34,9 +34,53 @@ def error_rates(threshold: float, b: int, r: int) -> tuple[float, float]:
 
 
 class MemoryIndex:
-    """datasketch ``MinHashLSH`` keyed by integer sequence numbers.
+    """In-memory band index of kept documents, keyed by integer sequence numbers.
 
-    ``threshold`` here is the *candidate* threshold: the banding is tuned for it.
+    One dict per band from the band's bytes to the keys that have it: the same
+    buckets as datasketch's ``MinHashLSH`` with these ``(b, r)`` (it keys each band
+    by its bytes too, see ``DatasketchIndex``, which the tests compare with), at a
+    fraction of its per-call cost (measured on saudinewsnet: 1.4 s of datasketch
+    query + insert for 12,800 documents, 0.1 s here).
+    ``threshold`` is the *candidate* threshold: the banding is tuned for it.
+    """
+
+    def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
+        self.seed = seed
+        self.params = optimal_param(threshold, num_perm)
+        b, r = self.params
+        self._cuts = [(4 * i * r, 4 * (i + 1) * r) for i in range(b)]
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(b)]
+        self._last: tuple[np.ndarray | None, list[bytes]] = (None, [])
+
+    def _bands(self, signature: np.ndarray) -> list[bytes]:
+        last_sig, last_bands = self._last
+        if signature is not last_sig:
+            raw = np.ascontiguousarray(signature, dtype=np.uint32).tobytes()
+            last_bands = [raw[s:e] for s, e in self._cuts]
+            self._last = (signature, last_bands)
+        return last_bands
+
+    def query(self, signature: np.ndarray) -> list[int]:
+        found: set[int] = set()
+        for table, band in zip(self._tables, self._bands(signature)):
+            bucket = table.get(band)
+            if bucket:
+                found.update(bucket)
+        return sorted(found)
+
+    def insert(self, key: int, signature: np.ndarray) -> None:
+        for table, band in zip(self._tables, self._bands(signature)):
+            bucket = table.get(band)
+            if bucket is None:
+                table[band] = [key]
+            else:
+                bucket.append(key)
+
+
+class DatasketchIndex:
+    """datasketch ``MinHashLSH`` keyed by integer sequence numbers (``--index datasketch``).
+
+    Same candidates as ``MemoryIndex``; kept so the reference implementation stays one flag away.
     """
 
     def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..config import Config
 from ..document import Document
-from ..sketch.lsh import MemoryIndex
+from ..sketch.lsh import DatasketchIndex, MemoryIndex
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .base import Step
@@ -51,7 +51,8 @@ class NearDedup(Step):
         super().__init__(stats)
         d = config.dedup
         self.threshold = d.threshold
-        self.index = MemoryIndex(d.lsh_threshold, d.num_perm, d.seed)
+        index = DatasketchIndex if d.backend == "datasketch" else MemoryIndex
+        self.index = index(d.lsh_threshold, d.num_perm, d.seed)
         self.verifier = Verifier(d.verify, d.score)
         self.signatures: dict[int, np.ndarray] = {}
         self.shingles: dict[int, np.ndarray] = {}

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from . import chardata as cd
+from . import native
 
 Rule = Callable[[str], str]
 
@@ -208,6 +210,12 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if native.AVAILABLE and not options._table and not options.persian_to_arabic:
+        done = _native_clean().clean(text)  # None when the text has a ZWNJ: decided below
+        if done is not None:
+            if not unicodedata.is_normalized("NFC", done):
+                done = _tidy(unicodedata.normalize("NFC", done))
+            return done
     first = cd.NEEDS_TRANSLATE.search(text)
     if first:
         text = cd.translate(text, cd.TRANSLATE_RUN, cd.CLEAN_LIST, first)
@@ -220,6 +228,12 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     if options.persian_to_arabic:
         text = persian_to_arabic(text)
     return _tidy(text)
+
+
+@lru_cache(maxsize=1)
+def _native_clean():
+    """C table for ``clean``'s fused translation with the tidy-up; ZWNJ makes it hand back to Python."""
+    return native.build_table(cd.CLEAN_LIST, len(cd.CLEAN_LIST), frozenset({ord(cd.ZWNJ)}))
 
 
 def clean_by_rules(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
@@ -302,7 +316,20 @@ class KeyOptions:
         Word-local: the key of a text is the keys of its whitespace-separated
         words joined by one space, which is what lets callers memoize per word.
         """
+        if native.AVAILABLE:
+            return self.native_tables()[0].key(text)
         return " ".join(text.translate(self._table).split())
+
+    def native_tables(self):
+        """The compiled tables ``(key of clean text, key of raw text)``; built once per options."""
+        return _native_tables(self.unify, self.strip_diacritics, self.remove_punctuation, self.casefold)
+
+
+@lru_cache(maxsize=16)
+def _native_tables(*fields):
+    options = KeyOptions(*fields)
+    return (native.build_table(options._table, len(options._table)),
+            native.raw_key_table(cd.CLEAN_TABLE, options._table))
 
 
 DEFAULT_KEY = KeyOptions()
@@ -313,6 +340,14 @@ def match_key(text: str, options: KeyOptions = DEFAULT_KEY) -> str:
 
     >>> match_key('أَحْمَدُ، في المدرسة!') == match_key('احمد في المدرسه')
     True
+
+    With the C accelerator, one pass over the raw text gives the same key
+    (``clean``'s and the key's translations composed); text where NFC could
+    change the key (combining marks the key keeps) takes the path below.
     """
+    if native.AVAILABLE:
+        key = options.native_tables()[1].key(text)
+        if key is not None:
+            return key
     return options.key_of_clean(clean(text))
 

@@ -17,6 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
+import numpy as np
+
+from . import native
+
 #: Paragraphs with fewer key tokens than this are only removed as exact repeats.
 MIN_NEAR_TOKENS = 8
 #: Share of the shorter paragraph's bigrams that must appear in the longer one.
@@ -28,6 +32,53 @@ EDGE_ZONE = 3
 #: A run of consecutive repeats is a pasted block when it has this many key tokens; shorter runs (a pair of
 #: refrain verses, as in Surah Ash-Shu'ara) stay.
 RUN_MIN_TOKENS = 40
+
+
+_BIGRAM_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def may_repeat(line_tokens: Sequence[bytes]) -> bool:
+    """False when ``repeated_paragraphs`` surely finds nothing: a cheap pre-check on packed token hashes.
+
+    Most documents repeat nothing. A repeat needs two equal paragraphs, or two
+    paragraphs of at least ``MIN_NEAR_TOKENS`` tokens where the smaller shares
+    ``NEAR_CONTAINMENT`` of its bigrams with the other, hence with *some* other
+    paragraph; that count is taken for every paragraph at once with numpy. Hash
+    collisions can only say True wrongly, never False. The C accelerator runs
+    the same count (same bigram hashes) with a hash table.
+    """
+    if native.AVAILABLE:
+        return native._native.may_repeat(list(line_tokens), MIN_NEAR_TOKENS, NEAR_CONTAINMENT)
+    seen: set[bytes] = set()
+    long: list[bytes] = []
+    for toks in line_tokens:
+        if toks:
+            if toks in seen:
+                return True
+            seen.add(toks)
+            if len(toks) >= 8 * MIN_NEAR_TOKENS:
+                long.append(toks)
+    if len(long) < 2:
+        return False
+    tokens = np.frombuffer(b"".join(long), dtype=np.uint64)
+    sizes = np.fromiter((len(t) >> 3 for t in long), dtype=np.int64, count=len(long))
+    grams = tokens[:-1] * _BIGRAM_MIX + tokens[1:]
+    keep = np.ones(len(grams), dtype=bool)
+    keep[np.cumsum(sizes)[:-1] - 1] = False  # bigrams across a paragraph boundary
+    para = np.repeat(np.arange(len(long)), sizes - 1)
+    grams = grams[keep]
+    order = np.lexsort((para, grams))
+    grams, para = grams[order], para[order]
+    first = np.ones(len(grams), dtype=bool)
+    first[1:] = (grams[1:] != grams[:-1]) | (para[1:] != para[:-1])
+    grams, para = grams[first], para[first]  # each paragraph's distinct bigrams
+    new_gram = np.ones(len(grams), dtype=bool)
+    new_gram[1:] = grams[1:] != grams[:-1]
+    group = np.cumsum(new_gram) - 1
+    shared = np.bincount(group)[group] >= 2  # the bigram is in another paragraph too
+    n_shared = np.bincount(para[shared], minlength=len(long))
+    n_distinct = np.bincount(para, minlength=len(long))
+    return bool(np.any(n_shared >= NEAR_CONTAINMENT * n_distinct))
 
 
 def _bigrams(tokens: Sequence[str]) -> frozenset[tuple[str, str]]:

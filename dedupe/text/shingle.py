@@ -11,6 +11,7 @@ from array import array
 import numpy as np
 import xxhash
 
+from . import native
 from .normalize import DEFAULT_KEY, KeyOptions
 
 #: Distinct odd multipliers make the shingle hash depend on token order.
@@ -65,6 +66,8 @@ class TokenHasher:
         self.max_words = max_words
         self.clitics = clitics
         self._cache: dict[str, bytes] = {}
+        # the C accelerator hashes a whole line in one call, no cache needed
+        self._native = options.native_tables()[0] if native.AVAILABLE and not clitics else None
 
     def word(self, word: str) -> tuple[int, ...]:
         """Token hashes of one word."""
@@ -91,7 +94,12 @@ class TokenHasher:
 
         ``map`` over the cache and ``join`` keep the per-word loop in C; only
         cache misses (rare once the vocabulary is warm) go through ``_word_bytes``.
+        The C accelerator, when present, does the whole line in one call (same bytes).
         """
+        if self._native is not None:
+            packed = self._native.hashes(line)
+            if packed is not None:  # None only for a lone surrogate: Python raises as before
+                return packed
         words = line.split()
         packed = list(map(self._cache.get, words))
         if None in packed:
@@ -115,6 +123,8 @@ def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
     n = len(tokens)
     if n == 0:
         return np.empty(0, dtype=np.uint32)
+    if native.AVAILABLE:
+        return np.frombuffer(native._native.shingles(np.ascontiguousarray(tokens, dtype=np.uint64), ngram, _MIX), dtype=np.uint32)
     k = min(ngram, n)
     width = n - k + 1
     acc = np.zeros(width, dtype=np.uint64)

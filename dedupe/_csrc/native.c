@@ -1,0 +1,513 @@
+/*
+ * dedupe._native: optional compiled fast paths of arabic-dedupe.
+ *
+ * Every function here has a pure-Python twin in the package that defines the
+ * result (dedupe.text.normalize, dedupe.text.shingle, dedupe.sketch.minhash);
+ * the tests check both give the same output. When this module is missing (no
+ * compiler at install time) or ARABIC_DEDUPE_PURE=1 is set, the package runs
+ * the Python code.
+ *
+ *   Table(codes, multi)  a per-codepoint mapping (see dedupe/text/native.py):
+ *       codes  int32 buffer, one entry per codepoint below len(codes):
+ *              >= 0 the replacement codepoint, -1 delete, -2 bail (the caller
+ *              must use the Python path), <= -10 multi[-10 - value];
+ *              codepoints past the end map to themselves.
+ *       multi  list of replacement strings longer than one character.
+ *     .key(text)     -> " ".join(translated.split()), or None on a bail codepoint
+ *     .hashes(text)  -> native uint64 xxh3_64 of the UTF-8 of each token of key(text)
+ *                       (bytes), or None on a bail codepoint or a lone surrogate
+ *     .clean(text)   -> translated text with spaces tidied like normalize._tidy, or None
+ *                       on a bail codepoint
+ *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
+ *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
+ *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+#define CODE_DELETE (-1)
+#define CODE_BAIL (-2)
+#define CODE_MULTI_BASE (-10)
+
+typedef struct {
+    PyObject_HEAD
+    int32_t *codes;
+    Py_ssize_t ncodes;
+    Py_UCS4 *multi;        /* all multi replacements, concatenated */
+    Py_ssize_t *multi_at;  /* start of each, plus one past the end */
+    Py_ssize_t nmulti;
+} TableObject;
+
+static void Table_dealloc(TableObject *self) {
+    PyMem_Free(self->codes);
+    PyMem_Free(self->multi);
+    PyMem_Free(self->multi_at);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"codes", "multi", NULL};
+    Py_buffer codes;
+    PyObject *multi;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*O!", kwlist, &codes, &PyList_Type, &multi))
+        return -1;
+    if (codes.len % 4) {
+        PyBuffer_Release(&codes);
+        PyErr_SetString(PyExc_ValueError, "codes must be an int32 buffer");
+        return -1;
+    }
+    PyMem_Free(self->codes);
+    PyMem_Free(self->multi);
+    PyMem_Free(self->multi_at);
+    self->codes = NULL; self->multi = NULL; self->multi_at = NULL;
+    self->ncodes = codes.len / 4;
+    self->codes = PyMem_Malloc(codes.len ? codes.len : 4);
+    if (!self->codes) { PyBuffer_Release(&codes); PyErr_NoMemory(); return -1; }
+    memcpy(self->codes, codes.buf, codes.len);
+    PyBuffer_Release(&codes);
+
+    self->nmulti = PyList_GET_SIZE(multi);
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < self->nmulti; i++) {
+        PyObject *s = PyList_GET_ITEM(multi, i);
+        if (!PyUnicode_Check(s)) { PyErr_SetString(PyExc_TypeError, "multi must hold str"); return -1; }
+        total += PyUnicode_GET_LENGTH(s);
+    }
+    self->multi = PyMem_Malloc(sizeof(Py_UCS4) * (total ? total : 1));
+    self->multi_at = PyMem_Malloc(sizeof(Py_ssize_t) * (self->nmulti + 1));
+    if (!self->multi || !self->multi_at) { PyErr_NoMemory(); return -1; }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < self->nmulti; i++) {
+        PyObject *s = PyList_GET_ITEM(multi, i);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+        self->multi_at[i] = at;
+        for (Py_ssize_t j = 0; j < n; j++) self->multi[at + j] = PyUnicode_READ_CHAR(s, j);
+        at += n;
+    }
+    self->multi_at[self->nmulti] = at;
+    for (Py_ssize_t cp = 0; cp < self->ncodes; cp++) {
+        int32_t c = self->codes[cp];
+        if (c <= CODE_MULTI_BASE && (CODE_MULTI_BASE - c) >= self->nmulti) {
+            PyErr_SetString(PyExc_ValueError, "codes refers to a missing multi entry");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Output buffer of UCS4 code points. */
+typedef struct {
+    Py_UCS4 *buf;
+    Py_ssize_t len, cap;
+    Py_UCS4 maxchar;
+} Out;
+
+static int out_init(Out *o, Py_ssize_t cap) {
+    o->cap = cap < 16 ? 16 : cap;
+    o->len = 0;
+    o->maxchar = 0;
+    o->buf = PyMem_Malloc(sizeof(Py_UCS4) * o->cap);
+    if (!o->buf) { PyErr_NoMemory(); return -1; }
+    return 0;
+}
+
+static inline int out_push(Out *o, Py_UCS4 c) {
+    if (o->len == o->cap) {
+        Py_ssize_t cap = o->cap * 2;
+        Py_UCS4 *nb = PyMem_Realloc(o->buf, sizeof(Py_UCS4) * cap);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        o->buf = nb; o->cap = cap;
+    }
+    o->buf[o->len++] = c;
+    if (c > o->maxchar) o->maxchar = c;
+    return 0;
+}
+
+static PyObject *out_finish(Out *o) {
+    PyObject *r;
+    Py_ssize_t n = o->len;
+    if (o->maxchar < 0x80) {
+        r = PyUnicode_New(n, 0x7F);
+        if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
+    } else if (o->maxchar < 0x100) {
+        r = PyUnicode_New(n, 0xFF);
+        if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
+    } else if (o->maxchar < 0x10000) {
+        r = PyUnicode_New(n, 0xFFFF);
+        if (r) { Py_UCS2 *d = PyUnicode_2BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS2)o->buf[i]; }
+    } else {
+        r = PyUnicode_New(n, 0x10FFFF);
+        if (r) memcpy(PyUnicode_4BYTE_DATA(r), o->buf, sizeof(Py_UCS4) * n);
+    }
+    PyMem_Free(o->buf);
+    o->buf = NULL;
+    return r;
+}
+
+/*
+ * Walk the translated code points of `text`, calling EMIT(c) for each one.
+ * Sets `bail` when a bail code point is met.
+ */
+#define TRANSLATE_EACH(self, text, bail, EMIT)                                          \
+    do {                                                                                 \
+        int kind_ = PyUnicode_KIND(text);                                                \
+        const void *data_ = PyUnicode_DATA(text);                                        \
+        Py_ssize_t n_ = PyUnicode_GET_LENGTH(text);                                      \
+        const int32_t *codes_ = (self)->codes;                                           \
+        Py_ssize_t ncodes_ = (self)->ncodes;                                             \
+        for (Py_ssize_t i_ = 0; i_ < n_ && !(bail); i_++) {                              \
+            Py_UCS4 ch_ = PyUnicode_READ(kind_, data_, i_);                              \
+            int32_t code_ = (Py_ssize_t)ch_ < ncodes_ ? codes_[ch_] : (int32_t)ch_;      \
+            if (code_ >= 0) {                                                            \
+                Py_UCS4 c = (Py_UCS4)code_;                                              \
+                EMIT;                                                                    \
+            } else if (code_ == CODE_DELETE) {                                           \
+                continue;                                                                \
+            } else if (code_ == CODE_BAIL) {                                             \
+                (bail) = 1;                                                              \
+            } else {                                                                     \
+                Py_ssize_t m_ = CODE_MULTI_BASE - code_;                                 \
+                for (Py_ssize_t j_ = (self)->multi_at[m_]; j_ < (self)->multi_at[m_ + 1]; j_++) { \
+                    Py_UCS4 c = (self)->multi[j_];                                       \
+                    EMIT;                                                                \
+                }                                                                        \
+            }                                                                            \
+        }                                                                                \
+    } while (0)
+
+static PyObject *Table_key(TableObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "key() needs a str"); return NULL; }
+    Out o;
+    if (out_init(&o, PyUnicode_GET_LENGTH(text)) < 0) return NULL;
+    int bail = 0, err = 0, pending = 0;
+    TRANSLATE_EACH(self, text, bail, {
+        if (Py_UNICODE_ISSPACE(c)) { pending = 1; }
+        else {
+            if (pending && o.len) { if (out_push(&o, ' ') < 0) { err = 1; bail = 1; } }
+            pending = 0;
+            if (!err && out_push(&o, c) < 0) { err = 1; bail = 1; }
+        }
+    });
+    if (err) { PyMem_Free(o.buf); return NULL; }
+    if (bail) { PyMem_Free(o.buf); Py_RETURN_NONE; }
+    return out_finish(&o);
+}
+
+/* Append the UTF-8 bytes of c; returns -1 on a surrogate (Python's str.encode would raise). */
+static inline int utf8_put(unsigned char *tok, Py_ssize_t *len, Py_UCS4 c) {
+    Py_ssize_t n = *len;
+    if (c < 0x80) { tok[n++] = (unsigned char)c; }
+    else if (c < 0x800) { tok[n++] = 0xC0 | (c >> 6); tok[n++] = 0x80 | (c & 0x3F); }
+    else if (c < 0x10000) {
+        if (c >= 0xD800 && c <= 0xDFFF) return -1;
+        tok[n++] = 0xE0 | (c >> 12); tok[n++] = 0x80 | ((c >> 6) & 0x3F); tok[n++] = 0x80 | (c & 0x3F);
+    } else {
+        tok[n++] = 0xF0 | (c >> 18); tok[n++] = 0x80 | ((c >> 12) & 0x3F);
+        tok[n++] = 0x80 | ((c >> 6) & 0x3F); tok[n++] = 0x80 | (c & 0x3F);
+    }
+    *len = n;
+    return 0;
+}
+
+typedef struct {
+    unsigned char *tok;   /* UTF-8 of the current token */
+    Py_ssize_t toklen, tokcap;
+    uint64_t *hashes;
+    Py_ssize_t nhash, hashcap;
+} HashState;
+
+static int hs_flush(HashState *s) {
+    if (!s->toklen) return 0;
+    if (s->nhash == s->hashcap) {
+        Py_ssize_t cap = s->hashcap * 2;
+        uint64_t *nb = PyMem_Realloc(s->hashes, sizeof(uint64_t) * cap);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        s->hashes = nb; s->hashcap = cap;
+    }
+    s->hashes[s->nhash++] = XXH3_64bits(s->tok, (size_t)s->toklen);
+    s->toklen = 0;
+    return 0;
+}
+
+static int hs_char(HashState *s, Py_UCS4 c) {
+    if (s->toklen + 4 > s->tokcap) {
+        Py_ssize_t cap = s->tokcap * 2;
+        unsigned char *nb = PyMem_Realloc(s->tok, cap);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        s->tok = nb; s->tokcap = cap;
+    }
+    return utf8_put(s->tok, &s->toklen, c) < 0 ? 1 : 0;
+}
+
+static PyObject *Table_hashes(TableObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "hashes() needs a str"); return NULL; }
+    HashState s;
+    s.tokcap = 256; s.toklen = 0; s.hashcap = 64; s.nhash = 0;
+    s.tok = PyMem_Malloc(s.tokcap);
+    s.hashes = PyMem_Malloc(sizeof(uint64_t) * s.hashcap);
+    if (!s.tok || !s.hashes) { PyMem_Free(s.tok); PyMem_Free(s.hashes); return PyErr_NoMemory(); }
+    int bail = 0, err = 0;
+    TRANSLATE_EACH(self, text, bail, {
+        if (Py_UNICODE_ISSPACE(c)) {
+            if (hs_flush(&s) < 0) { err = 1; bail = 1; }
+        } else {
+            int r = hs_char(&s, c);
+            if (r < 0) { err = 1; bail = 1; } else if (r > 0) { bail = 1; }
+        }
+    });
+    if (!bail && hs_flush(&s) < 0) { err = 1; }
+    PyObject *result;
+    if (err) result = NULL;
+    else if (bail) { Py_INCREF(Py_None); result = Py_None; }
+    else result = PyBytes_FromStringAndSize((const char *)s.hashes, (Py_ssize_t)(s.nhash * sizeof(uint64_t)));
+    PyMem_Free(s.tok);
+    PyMem_Free(s.hashes);
+    return result;
+}
+
+/*
+ * clean(): translate, then tidy like normalize._tidy:
+ *   runs of ' ' -> one ' '; ' \n' / '\n ' -> '\n'; 3+ '\n' -> '\n\n'; strip ' ' and '\n' at both ends.
+ * Only the code points ' ' and '\n' take part (other whitespace is the table's business).
+ */
+static PyObject *Table_clean(TableObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "clean() needs a str"); return NULL; }
+    Out o;
+    if (out_init(&o, PyUnicode_GET_LENGTH(text)) < 0) return NULL;
+    int bail = 0, err = 0;
+    /* pending separator: 0 none, 1 spaces only, >=2 newlines (count in nl) */
+    int spaces = 0;
+    Py_ssize_t nl = 0;
+    TRANSLATE_EACH(self, text, bail, {
+        if (c == ' ') { spaces = 1; }
+        else if (c == '\n') { nl++; }
+        else {
+            if (o.len) {
+                if (nl) {
+                    Py_ssize_t k = nl > 2 ? 2 : nl;
+                    for (Py_ssize_t q = 0; q < k && !err; q++) if (out_push(&o, '\n') < 0) err = 1;
+                } else if (spaces) {
+                    if (out_push(&o, ' ') < 0) err = 1;
+                }
+            }
+            spaces = 0; nl = 0;
+            if (!err && out_push(&o, c) < 0) err = 1;
+            if (err) bail = 1;
+        }
+    });
+    if (err) { PyMem_Free(o.buf); return NULL; }
+    if (bail) { PyMem_Free(o.buf); Py_RETURN_NONE; }
+    return out_finish(&o);
+}
+
+static PyMethodDef Table_methods[] = {
+    {"key", (PyCFunction)Table_key, METH_O, "Translated text, split on whitespace, joined by one space; None on a bail codepoint."},
+    {"hashes", (PyCFunction)Table_hashes, METH_O, "Packed native uint64 xxh3_64 of each token of key(text); None on a bail codepoint."},
+    {"clean", (PyCFunction)Table_clean, METH_O, "Translated text with spaces and blank lines tidied; None on a bail codepoint."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject TableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "dedupe._native.Table",
+    .tp_basicsize = sizeof(TableObject),
+    .tp_dealloc = (destructor)Table_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Per-codepoint translation table with fused whitespace handling and token hashing.",
+    .tp_methods = Table_methods,
+    .tp_init = (initproc)Table_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- MinHash ---------------------------------------------------------------- */
+
+static inline uint32_t fmix32(uint32_t h) {
+    h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+    return h;
+}
+
+#define BLOCK 64
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void minhash_block(const uint32_t *hv, Py_ssize_t nh, const uint32_t *a, const uint32_t *b,
+                          uint32_t *sig, Py_ssize_t np_) {
+    for (Py_ssize_t p = 0; p < np_; p += BLOCK) {
+        Py_ssize_t w = np_ - p < BLOCK ? np_ - p : BLOCK;
+        uint32_t acc[BLOCK];
+        for (Py_ssize_t q = 0; q < w; q++) acc[q] = sig[p + q];
+        for (Py_ssize_t i = 0; i < nh; i++) {
+            uint32_t h = hv[i];
+            for (Py_ssize_t q = 0; q < w; q++) {
+                uint32_t v = a[p + q] * h + b[p + q];
+                acc[q] = v < acc[q] ? v : acc[q];
+            }
+        }
+        for (Py_ssize_t q = 0; q < w; q++) sig[p + q] = acc[q];
+    }
+}
+
+static PyObject *minhash_update(PyObject *mod, PyObject *args) {
+    Py_buffer sh, a, b, sig;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &sh, &a, &b, &sig)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t nsh = sh.len / 4, np_ = a.len / 4;
+    if (sh.len % 4 || a.len % 4 || b.len != a.len || sig.len != a.len) {
+        PyErr_SetString(PyExc_ValueError, "minhash_update needs uint32 buffers with len(a) == len(b) == len(sig)");
+        goto done;
+    }
+    {
+        uint32_t hv[1024];
+        const uint32_t *src = sh.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t start = 0; start < nsh; start += 1024) {
+            Py_ssize_t n = nsh - start < 1024 ? nsh - start : 1024;
+            for (Py_ssize_t i = 0; i < n; i++) hv[i] = fmix32(src[start + i]);
+            minhash_block(hv, n, a.buf, b.buf, sig.buf, np_);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&sh); PyBuffer_Release(&a); PyBuffer_Release(&b); PyBuffer_Release(&sig);
+    return result;
+}
+
+static PyObject *shingles(PyObject *mod, PyObject *args) {
+    Py_buffer tok, mix;
+    Py_ssize_t ngram;
+    if (!PyArg_ParseTuple(args, "y*ny*", &tok, &ngram, &mix)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = tok.len / 8, nmix = mix.len / 8;
+    if (tok.len % 8 || mix.len % 8 || ngram < 1 || ngram > nmix) {
+        PyErr_SetString(PyExc_ValueError, "shingles needs uint64 tokens and 1 <= ngram <= len(mix)");
+        goto done;
+    }
+    {
+        Py_ssize_t k = ngram < n ? ngram : n;
+        Py_ssize_t width = n ? n - k + 1 : 0;
+        result = PyBytes_FromStringAndSize(NULL, width * 4);
+        if (!result) goto done;
+        uint32_t *out = (uint32_t *)PyBytes_AS_STRING(result);
+        const uint64_t *t = tok.buf, *m = mix.buf;
+        for (Py_ssize_t i = 0; i < width; i++) {
+            uint64_t acc = 0;
+            for (Py_ssize_t j = 0; j < k; j++) acc += t[i + j] * m[j];
+            out[i] = (uint32_t)((acc >> 32) ^ acc);
+        }
+    }
+done:
+    PyBuffer_Release(&tok); PyBuffer_Release(&mix);
+    return result;
+}
+
+/* ---- may_repeat: pre-check of in-document repeats (twin: dedupe.text.paragraphs.may_repeat) ---- */
+
+typedef struct { uint64_t key; int32_t para; int32_t nparas; int32_t last; int32_t last2; } GramEntry;
+
+static inline GramEntry *gram_slot(GramEntry *t, size_t mask, uint64_t g) {
+    size_t i = (size_t)(g ^ (g >> 29)) * 0x9E3779B97F4A7C15ull >> 7 & mask;
+    while (t[i].para >= 0 && t[i].key != g) i = (i + 1) & mask;
+    return &t[i];
+}
+
+static PyObject *may_repeat(PyObject *mod, PyObject *args) {
+    PyObject *lines;
+    Py_ssize_t min_tokens;
+    double containment;
+    if (!PyArg_ParseTuple(args, "O!nd", &PyList_Type, &lines, &min_tokens, &containment)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyBytes_Check(PyList_GET_ITEM(lines, i)) || PyBytes_GET_SIZE(PyList_GET_ITEM(lines, i)) % 8) {
+            PyErr_SetString(PyExc_TypeError, "may_repeat needs a list of packed uint64 bytes");
+            return NULL;
+        }
+    /* exact repeats: a set of the non-empty lines */
+    PyObject *seen = PySet_New(NULL);
+    if (!seen) return NULL;
+    Py_ssize_t nlong = 0, ngrams = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *b = PyList_GET_ITEM(lines, i);
+        Py_ssize_t len = PyBytes_GET_SIZE(b) / 8;
+        if (!len) continue;
+        int has = PySet_Contains(seen, b);
+        if (has < 0 || (!has && PySet_Add(seen, b) < 0)) { Py_DECREF(seen); return NULL; }
+        if (has) { Py_DECREF(seen); Py_RETURN_TRUE; }
+        if (len >= min_tokens) { nlong++; ngrams += len - 1; }
+    }
+    Py_DECREF(seen);
+    if (nlong < 2) Py_RETURN_FALSE;
+    size_t cap = 16;
+    while (cap < (size_t)ngrams * 2) cap <<= 1;
+    GramEntry *t = PyMem_Malloc(sizeof(GramEntry) * cap);
+    if (!t) return PyErr_NoMemory();
+    for (size_t i = 0; i < cap; i++) t[i].para = -1;
+    const uint64_t mix = 0x9E3779B97F4A7C15ull;
+    int32_t p = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *b = PyList_GET_ITEM(lines, i);
+        Py_ssize_t len = PyBytes_GET_SIZE(b) / 8;
+        if (len < min_tokens || !len) continue;
+        const uint64_t *tok = (const uint64_t *)PyBytes_AS_STRING(b);
+        for (Py_ssize_t k = 0; k + 1 < len; k++) {
+            uint64_t g = tok[k] * mix + tok[k + 1];
+            GramEntry *e = gram_slot(t, cap - 1, g);
+            if (e->para < 0) { e->key = g; e->para = p; e->nparas = 1; e->last = p; e->last2 = -1; }
+            else if (e->last != p) { e->nparas++; e->last = p; }
+        }
+        p++;
+    }
+    int found = 0;
+    p = 0;
+    for (Py_ssize_t i = 0; i < n && !found; i++) {
+        PyObject *b = PyList_GET_ITEM(lines, i);
+        Py_ssize_t len = PyBytes_GET_SIZE(b) / 8;
+        if (len < min_tokens || !len) continue;
+        const uint64_t *tok = (const uint64_t *)PyBytes_AS_STRING(b);
+        Py_ssize_t distinct = 0, shared = 0;
+        for (Py_ssize_t k = 0; k + 1 < len; k++) {
+            uint64_t g = tok[k] * mix + tok[k + 1];
+            GramEntry *e = gram_slot(t, cap - 1, g);
+            if (e->last2 != p) { e->last2 = p; distinct++; if (e->nparas >= 2) shared++; }
+        }
+        if ((double)shared >= containment * (double)distinct) found = 1;
+        p++;
+    }
+    PyMem_Free(t);
+    if (found) Py_RETURN_TRUE;
+    Py_RETURN_FALSE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"may_repeat", may_repeat, METH_VARARGS,
+     "may_repeat(lines, min_tokens, containment) -> bool: the pre-check of dedupe.text.paragraphs.may_repeat."},
+    {"minhash_update", minhash_update, METH_VARARGS,
+     "minhash_update(shingles, a, b, sig): sig = min(sig, min over shingles of a * fmix32(h) + b), uint32 arithmetic."},
+    {"shingles", shingles, METH_VARARGS,
+     "shingles(tokens, ngram, mix) -> bytes: uint32 hashes of the word n-grams of uint64 token hashes."},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT, "dedupe._native",
+    "Optional compiled fast paths of arabic-dedupe (pure-Python twins define the results).",
+    -1, module_methods,
+};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    if (PyType_Ready(&TableType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&native_module);
+    if (!m) return NULL;
+    Py_INCREF(&TableType);
+    if (PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0) {
+        Py_DECREF(&TableType); Py_DECREF(m); return NULL;
+    }
+    return m;
+}

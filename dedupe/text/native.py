@@ -1,0 +1,120 @@
+"""Glue to the optional C accelerator ``dedupe._native``: table building and the switch.
+
+The C code only ever computes what a pure-Python function of the package defines
+(``str.translate`` + ``split`` for match keys, xxh3 of each token's UTF-8 for token
+hashes, ``normalize._tidy`` for clean, numpy for shingles and MinHash); the tests
+compare the two on generated and real text. It is used when it was compiled at
+install time and ``ARABIC_DEDUPE_PURE`` is not set to ``1``.
+
+A table is one int32 per codepoint (see ``dedupe/_csrc/native.c``): the replacement
+codepoint, ``DELETE``, ``BAIL`` (the caller falls back to Python for this text) or
+an index into a list of multi-character replacements.
+"""
+from __future__ import annotations
+
+import os
+import unicodedata
+from array import array
+from functools import lru_cache
+
+try:
+    if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
+        raise ImportError("ARABIC_DEDUPE_PURE=1")
+    from .. import _native
+except ImportError:  # no compiler at install time, or switched off
+    _native = None
+
+DELETE, BAIL, MULTI_BASE = -1, -2, -10
+
+#: Whether the compiled fast paths are in use.
+AVAILABLE = _native is not None
+
+
+def build_table(mapping, size: int, bail: frozenset[int] = frozenset()):
+    """A ``_native.Table`` for ``mapping`` (a ``list_table`` list or a ``{codepoint: str | None}`` dict).
+
+    Codepoints at or past ``size`` map to themselves, as with ``str.translate``
+    and a list table; codepoints in ``bail`` make the C call return ``None``.
+    """
+    codes = array("i", range(size))
+    multi: list[str] = []
+    items = enumerate(mapping) if isinstance(mapping, list) else mapping.items()
+    for cp, value in items:
+        if cp >= size:
+            continue
+        if value is None or value == "":
+            codes[cp] = DELETE
+        elif len(value) == 1:
+            codes[cp] = ord(value)
+        else:
+            codes[cp] = MULTI_BASE - len(multi)
+            multi.append(value)
+    for cp in bail:
+        if cp < size:
+            codes[cp] = BAIL
+    return _native.Table(codes.tobytes(), multi)
+
+
+# --- which codepoints make the raw-text key depend on NFC ----------------------
+
+_RAW_SIZE = 0x30000  # past the CJK compatibility supplement, whose NFC changes letters
+
+
+@lru_cache(maxsize=1)
+def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], frozenset[int]]:
+    """Canonical compositions by their second character, the characters NFC may touch,
+    and the first halves of canonical pairs.
+
+    Sensitive: a combining class other than 0, the second half of a canonical pair,
+    a character NFC changes on its own, and Hangul vowel/trailing jamo.
+    """
+    by_second: dict[int, list[tuple[str, str]]] = {}
+    first_halves: set[int] = set()
+    sensitive = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(_RAW_SIZE):
+        c = chr(cp)
+        if unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c:
+            sensitive.add(cp)
+        d = unicodedata.decomposition(c)
+        if d and not d.startswith("<"):
+            parts = [int(x, 16) for x in d.split()]
+            if len(parts) == 2:
+                by_second.setdefault(parts[1], []).append((chr(parts[0]), c))
+                first_halves.add(parts[0])
+                sensitive.add(parts[1])
+    return by_second, frozenset(sensitive), frozenset(first_halves)
+
+
+def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
+    """Table for ``key_of_clean(clean(text))`` in one pass, bailing where NFC could matter.
+
+    ``clean`` runs NFC between its translation and the key's. The composed mapping
+    is exact unless a character NFC acts on survives the clean translation; such a
+    character is still safe when the key deletes it and every canonical composition
+    with it as second half has the key of its base. For the default key that holds
+    for the Arabic hamza/madda marks (``ا`` + U+0653 and ``آ`` both key to ``ا``).
+    """
+    by_second, sensitive, first_halves = _nfc_pairs()
+
+    def key_of(s: str) -> str:
+        return s.translate(key_list)
+
+    def safe(cp: int) -> bool:
+        if cp in first_halves or key_of(chr(cp)) != "":
+            return False
+        return all(key_of(x) == key_of(base) for base, x in by_second.get(cp, ()))
+
+    unsafe = {cp for cp in sensitive if not safe(cp)}
+    composed: dict[int, str] = {}
+    bail = set()
+    for cp in range(_RAW_SIZE):
+        c = chr(cp)
+        cleaned = clean_map.get(cp, c)
+        cleaned = "" if cleaned is None else cleaned
+        if any(ord(x) in unsafe for x in cleaned):
+            bail.add(cp)
+            continue
+        out = key_of(cleaned)
+        if out != c:
+            composed[cp] = out
+    return build_table(composed, _RAW_SIZE, frozenset(bail))

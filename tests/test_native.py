@@ -1,0 +1,160 @@
+"""The C accelerator (dedupe._native) gives exactly what the pure-Python code gives.
+
+Each fast path is compared with its Python twin, switched on and off in-process
+(``native.AVAILABLE``), on generated text (hypothesis) and on real corpus lines;
+then a whole run is compared byte for byte with ``ARABIC_DEDUPE_PURE=1``.
+"""
+from __future__ import annotations
+
+import gzip
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.sketch.minhash import MinHasher
+from dedupe.text import native
+from dedupe.text.normalize import DEFAULT_KEY, KeyOptions, clean, match_key
+from dedupe.text.shingle import TokenHasher, shingle_hashes
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+
+needs_native = pytest.mark.skipif(not native.AVAILABLE, reason="C accelerator not built (no compiler) or ARABIC_DEDUPE_PURE=1")
+
+
+@contextmanager
+def pure():
+    saved = native.AVAILABLE
+    native.AVAILABLE = False
+    try:
+        yield
+    finally:
+        native.AVAILABLE = saved
+
+
+def test_accelerator_is_built_where_a_compiler_exists():
+    """The extension is optional for users without a compiler; here one exists, so a failed build must show."""
+    if os.environ.get("ARABIC_DEDUPE_PURE") == "1" or not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no compiler, or pure mode asked for")
+    assert native.AVAILABLE, "dedupe._native did not build: run `python -m pip install -e .` and read the compiler error"
+
+
+# Arabic letters and marks (incl. the composing hamza/madda marks), presentation forms, Persian/Urdu
+# letters, invisibles and bidi controls, odd spaces and line breaks, Latin with combining accents, digits,
+# punctuation, an astral emoji and CJK compatibility ideographs (NFC changes them).
+ALPHABET = st.sampled_from(
+    list("ابتثجحخدذرسشصضطظعغفقكلمنهوي") + list("أإآٱءؤئىة")
+    + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u06d6", "\u06e1", "\u0610"]
+    + ["\ufefb", "\ufe8d", "\ufe81", "\ufc5e", "\ufdf2", "\ufb8e"]
+    + list("یکەۀھہۂےۓپچگ") + list("٠١٢٩۰۴")
+    + ["\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u202b", "\ufeff", "\u00ad"]
+    + [" ", " ", "\n", "\n", "\t", "\u00a0", "\u2003", "\r", "\u2028", "\x85", "\x0b"]
+    + list("aZeé") + ["e\u0301", "\u0301", "\u0308", "\u212b"] + list("0,.!؟،«»-#@")
+    + ["\U0001F600", "\uf900", "\U0002F800", "\u1100\u1161", "\u11a8"]
+)
+TEXTS = st.lists(ALPHABET, max_size=60).map("".join)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_clean_and_keys_equal_python(text):
+    fast = (clean(text), match_key(text), DEFAULT_KEY.key_of_clean(clean(text)))
+    with pure():
+        slow = (clean(text), match_key(text), DEFAULT_KEY.key_of_clean(clean(text)))
+    assert fast == slow
+
+
+@needs_native
+@settings(max_examples=150, deadline=None)
+@given(TEXTS, st.sampled_from([("alef",), ("diacritics",), ("hamza_on_waw", "hamza_on_yeh"), ("casefold", "punctuation")]))
+def test_keys_equal_python_with_steps_turned_off(text, off):
+    options = KeyOptions().without(*off)
+    fast = (match_key(text, options), options.key_of_clean(clean(text)))
+    with pure():
+        slow = (match_key(text, options), options.key_of_clean(clean(text)))
+    assert fast == slow
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_token_hashes_equal_python(text):
+    line = clean(text).replace("\n", " ")
+    fast = TokenHasher().line_bytes(line)
+    with pure():
+        slow = TokenHasher().line_bytes(line)
+    assert fast == slow
+
+
+@needs_native
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.integers(1, 8), st.integers(1, 300), st.integers(0, 5))
+def test_shingles_and_signatures_equal_numpy(tokens, ngram, num_perm, seed):
+    arr = np.array(tokens, dtype=np.uint64)
+    fast = shingle_hashes(arr, ngram)
+    with pure():
+        slow = shingle_hashes(arr, ngram)
+    assert fast.dtype == slow.dtype == np.uint32 and np.array_equal(fast, slow)
+    hasher = MinHasher(num_perm, seed)
+    docs = [slow, slow[: len(slow) // 2], np.empty(0, dtype=np.uint32)]
+    fast_sig = hasher.signatures(docs)
+    with pure():
+        slow_sig = hasher.signatures(docs)
+    assert np.array_equal(fast_sig, slow_sig)
+
+
+def _corpus_texts(limit: int) -> list[str]:
+    texts = []
+    for name in ("saudinewsnet", "almayadeen", "classical_diacritized", "quran", "persian", "urdu_news"):
+        path = SHARED / f"{name}.jsonl.gz"
+        if path.exists():
+            with gzip.open(path, "rb") as f:
+                texts += [orjson.loads(line)["text"] for line in itertools.islice(f, limit)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus_samples").glob("*.txt"))]
+    return texts
+
+
+@needs_native
+def test_real_text_equal_python():
+    """Real corpora (six scripts and styles, up to 150 documents each) and the seeds: same clean text, keys and token hashes."""
+    texts = _corpus_texts(150)
+    fast_hasher = TokenHasher()
+    fast = [(clean(t), match_key(t), [fast_hasher.line_bytes(line) for line in clean(t).split("\n")]) for t in texts]
+    with pure():
+        slow_hasher = TokenHasher()
+        slow = [(clean(t), match_key(t), [slow_hasher.line_bytes(line) for line in clean(t).split("\n")]) for t in texts]
+    assert len(fast) >= 5
+    for a, b in zip(fast, slow):
+        assert a == b
+
+
+@needs_native
+def test_whole_run_identical_in_pure_mode(tmp_path):
+    """The CLI's kept/ and removed/ output is byte-identical with and without the accelerator."""
+    inputs = [str(ROOT / "corpus_samples")]
+    sample = tmp_path / "sample.jsonl"
+    texts = _corpus_texts(120)
+    with open(sample, "wb") as f:
+        for i, t in enumerate(texts + texts[:40]):  # repeats: exact and near duplicates exist
+            f.write(orjson.dumps({"id": f"d{i}", "text": t}) + b"\n")
+    inputs.append(str(sample))
+    outs = []
+    for pure_mode in ("0", "1"):
+        out = tmp_path / f"out{pure_mode}"
+        env = {**os.environ, "ARABIC_DEDUPE_PURE": pure_mode}
+        subprocess.run([sys.executable, "-m", "dedupe", "run", *inputs, "-o", str(out), "--quiet"],
+                       check=True, env=env, cwd=tmp_path)
+        outs.append({p.relative_to(out).as_posix(): p.read_bytes()
+                     for p in sorted(out.rglob("*.jsonl*")) if p.parts[len(out.parts)] in ("kept", "removed")})
+    assert outs[0] and outs[0] == outs[1]
