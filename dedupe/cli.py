@@ -20,6 +20,16 @@ exit codes: 0 success, 2 bad usage or --strict stop on bad input, 1 other failur
 """
 
 
+def _paragraph_threshold(value: str) -> float:
+    """``--paragraph-threshold``: a number, or ``exact`` for 1.0 (exact repeats only)."""
+    if value.strip().lower() == "exact":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 1] or 'exact', got {value!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arabic-dedupe", description="Clean and deduplicate Arabic text corpora.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -46,10 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--clusters", action="store_true", default=None,
                      help="write OUTDIR/clusters.jsonl with every duplicate cluster, its survivor and similarities")
     run.add_argument("--index", choices=BACKENDS,
-                     help="LSH index: memory, disk (external sort, for corpora larger than RAM) or auto (default)")
+                     help="LSH index: memory, disk (external sort, for corpora larger than RAM), auto (default: disk past --memory-mb of input) or datasketch (its MinHashLSH, same candidates as memory, slower)")
     run.add_argument("--memory-mb", type=int, help="memory bound of the disk index and auto choice (default 1024)")
     run.add_argument("--paragraph-dedup", action="store_true", default=None,
-                     help="remove paragraphs already seen in an earlier kept document")
+                     help="remove paragraphs (>= 20 tokens) already seen, or nearly, in an earlier kept document")
+    run.add_argument("--paragraph-threshold", type=_paragraph_threshold, metavar="T",
+                     help="with --paragraph-dedup: paragraph shingle Jaccard that counts as a repeat "
+                          "(default 0.7; 1.0 or 'exact': exact repeats only)")
     run.add_argument("--compression", choices=COMPRESSIONS, help="output compression (default none)")
     run.add_argument("--shard-docs", type=int, help="records per output shard (default 100000)")
     run.add_argument("--text-field", help="JSON field holding the text (default text)")
@@ -86,6 +99,7 @@ FLAG_MAP = {
     "clitics": ("dedup", "clitics"),
     "keep": ("dedup", "keep"), "clusters": ("dedup", "clusters"), "index": ("dedup", "backend"),
     "memory_mb": ("dedup", "memory_mb"), "paragraph_dedup": ("dedup", "paragraph_dedup"),
+    "paragraph_threshold": ("dedup", "paragraph_threshold"),
     "compression": ("io", "compression"), "shard_docs": ("io", "shard_docs"), "text_field": ("io", "text_field"),
     "id_field": ("io", "id_field"), "max_record_bytes": ("io", "max_record_bytes"),
     "linefreq": ("boilerplate", "linefreq"), "linefreq_min_docs": ("boilerplate", "linefreq_min_docs"),
@@ -120,7 +134,9 @@ def summary(stats: dict, output: str) -> str:
     lines.append(f"lines stripped: {stats['lines_stripped']:,}   lines trimmed: {stats['lines_trimmed']:,}   "
                  f"repeated paragraphs removed: {stats['paragraphs_removed']:,}")
     if stats["paragraphs_removed_across_documents"]:
-        lines.append(f"paragraphs already seen in earlier documents removed: {stats['paragraphs_removed_across_documents']:,}")
+        near = stats.get("paragraphs_near_removed_across_documents")
+        lines.append(f"paragraphs already seen in earlier documents removed: {stats['paragraphs_removed_across_documents']:,}"
+                     + (f" ({near:,} near copies)" if near else ""))
     lines.append(f"{mb:.1f} MB in {stats['seconds']:.2f} s ({rate:.1f} MB/s) -> {output}")
     return "\n".join(lines)
 

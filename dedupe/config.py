@@ -73,7 +73,7 @@ class BoilerplateConfig:
 
 KEEP_POLICIES = ("first", "longest", "shortest")
 VERIFY_MODES = ("estimate", "exact")
-BACKENDS = ("auto", "memory", "disk")
+BACKENDS = ("auto", "memory", "disk", "datasketch")
 SCORES = ("jaccard", "containment")
 
 
@@ -105,6 +105,10 @@ class DedupConfig:
     paragraph_dedup: bool = False
     paragraph_min_tokens: int = 20
     paragraph_min_doc_tokens: int = 50
+    #: Paragraph near-duplicates: shingle Jaccard a paragraph must reach with a kept one (1.0: exact hash only).
+    paragraph_threshold: float = 0.7
+    #: Word n-gram size of paragraph shingles (paragraphs are short: a 5-gram loses 5 shingles per changed word).
+    paragraph_ngram: int = 3
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -128,6 +132,21 @@ class DedupConfig:
             raise ConfigError(f"--memory-mb must be >= 16, got {self.memory_mb}")
         if self.paragraph_min_tokens < 1 or self.paragraph_min_doc_tokens < 0:
             raise ConfigError("paragraph_min_tokens must be >= 1 and paragraph_min_doc_tokens >= 0")
+        if not 0.0 < self.paragraph_threshold <= 1.0:
+            raise ConfigError(f"--paragraph-threshold must be in (0, 1], got {self.paragraph_threshold}; "
+                              "1.0 (or 'exact') removes only exact repeats")
+        if not 1 <= self.paragraph_ngram <= 8:
+            raise ConfigError(f"paragraph_ngram must be between 1 and 8, got {self.paragraph_ngram}")
+
+    @property
+    def paragraph_near(self) -> bool:
+        """Whether paragraph dedup also removes near-duplicate paragraphs (MinHash LSH), not only exact repeats."""
+        return self.paragraph_dedup and self.paragraph_threshold < 1.0
+
+    @property
+    def paragraph_lsh_threshold(self) -> float:
+        """The candidate threshold the paragraph banding is tuned for: 0.1 under the verified one (like 0.7 / 0.8)."""
+        return max(0.1, round(self.paragraph_threshold - 0.1, 6))
 
     @property
     def lsh_threshold(self) -> float:

@@ -33,6 +33,14 @@ class Document:
     shingles: Any = None  # sorted unique uint32 shingle hashes, kept for exact verification
     paragraphs: Any = None  # (line index, match-key hash, tokens) per line, for paragraph dedup
     audit: list[tuple[int, str, str]] = field(default_factory=list)
+    registered: bool = True  # False: parsed in a worker, the reader has not seen its id yet (Reader.register)
+    payload: bytes | None = None  # the kept record as JSON, serialized in the worker (text and record then dropped)
+    bytes_out: int = 0  # UTF-8 bytes of the kept text, when ``payload`` is set
+    chars: int = 0  # characters of the kept text, when ``payload`` is set (``--keep longest``)
+
+    def length(self) -> int:
+        """Characters of the cleaned text, also after the worker dropped it for ``payload``."""
+        return self.chars if self.text is None else len(self.text)
 
     @property
     def removed(self) -> bool:

@@ -135,6 +135,81 @@ def test_title_echo_and_menu():
     assert strip_lines([menu, *BODY])[0] == "menu"
 
 
+# --- issue 4 generalisation: photo credits, lead bylines, captions, legends, series, link labels ----------
+LONG = "انطلقت صباح أمس فعاليات الدورة التدريبية بمشاركة عدد كبير من الطلاب والطالبات من مختلف الجامعات."
+
+
+@pytest.mark.parametrize("line,rule", [
+    ("Next Previous صقر خالد – جدة _ تصوير – مهند قحطان – احمد علي", "head_byline"),
+    ("حنان الحامدي – جدة (تصوير: علي الزهراني)", "head_byline"),
+    ("نايف عبدالله – عين اليوم( تصوير علي الزهراني)", "byline"),
+    ("Next Previous مسلّم الهواملة – الدلم", "head_byline"),  # a place no list knows
+    ("علي السحاري – القنفذة", "head_byline"),  # 'علي' is a name, not 'على'
+    ("د. العضيب في انطلاق الدورة", "caption"),
+    ("محافظ الأفلاج أثناء مشاركته في الفعاليات", "caption"),
+    ("جانب من الحفل", "caption"),
+])
+def test_head_line_chrome(line, rule):
+    assert strip_lines([clean(line), LONG, LONG], title="عنوان الخبر")[0] == rule
+
+
+@pytest.mark.parametrize("line", [
+    "الدوري الإسباني – الجولة 14",  # a kicker with a number
+    "موريشيوس او كينيا - الرأس الاخضر",
+    "الرياض تستضيف القمة",
+    "وستوافيكم “عين اليوم” لاحقاً بتصوير فيديو يُظهر كامل التفاصيل.",
+])
+def test_head_line_content_kept(line):
+    assert strip_lines([clean(line), LONG, LONG], title="عنوان الخبر")[0] is None
+
+
+def test_tail_signatures_and_captions():
+    assert strip_lines([LONG, LONG, "منصور بن محمد الحمود - الرس"])[-1] == "signature"
+    assert strip_lines([LONG, LONG, "- د. عبدالرحمن بن عبدالعزيز الربيعة"])[-1] == "signature"
+    assert strip_lines([LONG, LONG, "جانب من الحضور"])[-1] == "caption"
+    # a sub-heading in the tail that only looks like a caption stays
+    assert strip_lines([LONG, LONG, "الضوابط خلال الفترة الماضية", LONG])[2] is None
+    assert strip_lines([LONG, LONG, "* هرمون الحليب لدى الرجال", LONG])[2] is None
+
+
+def test_gallery_after_a_body_without_blank_lines():
+    captions = ["أطفال مشاركون في الفعاليات", "عيد الرسم والتلوين", "بهجة كبيرة وبراءة طفولية"]
+    lines = [LONG, LONG, LONG]
+    for c in captions:
+        lines += ["", c]
+    assert strip_lines(lines)[-5::2] == ["caption"] * 3
+    # the same short lines in a text written with blank lines between paragraphs are kept (poetry, lists)
+    spaced = [LONG, "", LONG, "", LONG, "", LONG]
+    for c in captions:
+        spaced += ["", c]
+    assert strip_lines(spaced)[-5::2] == [None] * 3
+
+
+def test_rating_legend_needs_a_run():
+    legend = ["(*) لا يستحق", "(**) وسط", "(***) جيد", "(****) ممتاز", "(*****) تحفة"]
+    assert strip_lines([LONG, LONG, *legend])[2:] == ["rating_legend"] * 5
+    assert strip_lines([LONG, "(***) جيد", LONG])[1] is None
+    assert strip_lines([LONG, "* إخراج", "* جديدة في الأسواق", "* سيناريو", LONG])[1:4] == [None] * 3
+
+
+def test_series_list_needs_an_instalment_headline():
+    entries = ["مذكرات فاتن حمامة (1): طفولتي بين «يوم سعيد» وضحكات عبد الوهاب",
+               "مذكرات فاتن حمامة (2): حكايتي مع الرقص وأستاذة الحب"]
+    title = "«الشرق الأوسط» تنشر مذكرات وسيرة فاتن حمامة (8): بداية التعارف"
+    assert strip_lines([LONG, LONG, *entries], title=title)[2:] == ["series_list"] * 2
+    articles = ["المادة (1): يعمل بهذا النظام من تاريخ نشره", "المادة (2): تلغى الأنظمة السابقة"]
+    assert strip_lines([LONG, LONG, *articles], title="مجلس الوزراء يقر نظام العمل")[2:] == [None] * 2
+
+
+def test_link_label_before_a_bare_link():
+    lines = [LONG, "رابط المقال الأول للكاتب والناقد الدكتور عبدالله الغذامي :",
+             "http://www.sabq.org/sabq/user/articles.do?id=767"]
+    assert strip_lines(lines)[1:] == ["link_label", "link_only"]
+    # a long sentence before a link is text
+    sentence = "وأشارت الوزارة إلى أنه يمكن للمتقدمين الحصول على جميع المعلومات الخاصة بالاختبار عبر الرابط التالي:"
+    assert strip_lines([LONG, sentence, "http://www.mcs.gov.sa/x"])[1] is None
+
+
 # --- inline trimming ----------------------------------------------------------------------
 @pytest.mark.parametrize("line,expected,rule", [
     ("والتحقيق لا يزال مستمرا. سمات الصين ايفون بكين", "والتحقيق لا يزال مستمرا.", "tag_tail"),
@@ -248,24 +323,53 @@ def test_repeated_block_with_one_word_heading():
 
 
 # --- the hand labels ----------------------------------------------------------------------------
-def test_hand_labels_meet_targets():
-    """Full per-document stage (strip + trim + repeats) on the 612 labelled lines: the issue's targets."""
+def _label_verdicts():
+    """Every labelled line with the full per-document stage's verdict (strip + trim + repeats)."""
     docs = {}
     with gzip.open(DATA / "boilerplate_docs.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
             docs[d["id"]] = d
     labels = [json.loads(x) for x in (DATA / "boilerplate_labels.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    labels = [r for r in labels if not r.get("sample", "").startswith("heldout")]  # docs not in the file
     stripped = {}
-    for doc_id, d in docs.items():
+    for doc_id in {r["doc_id"] for r in labels}:
+        d = docs[doc_id]  # every labelled document is in the file: no /work/shared needed
         lines = [clean(x).replace("\n", " ") for x in d["text"].split("\n")]
         doc, _ = _strip("\n".join(lines), d)
         stripped[doc_id] = {n for n, rule, _ in doc.audit if not rule.startswith("trim:")}
-    chrome = [r["line_no"] in stripped[r["doc_id"]] for r in labels if r["label"] == "chrome"]
-    content = [r["line_no"] not in stripped[r["doc_id"]] for r in labels if r["label"] == "content"]
-    assert sum(chrome) / len(chrome) >= 0.95
-    assert sum(content) / len(content) >= 0.995
+    return [(r, r["line_no"] in stripped[r["doc_id"]]) for r in labels]
+
+
+def _rates(rows):
+    chrome = [s for r, s in rows if r["label"] == "chrome"]
+    content = [not s for r, s in rows if r["label"] == "content"]
+    return sum(chrome) / len(chrome), sum(content) / len(content), len(chrome), len(content)
+
+
+@pytest.fixture(scope="module")
+def label_verdicts():
+    return _label_verdicts()
+
+
+def test_hand_labels_development(label_verdicts):
+    """Development labels (every row whose sample is not heldout*, incl. the old held-out set
+    re-tagged dev_was_heldout1*): 235/235 chrome stripped, 659/661 content kept when measured.
+    The two content losses are AlMayadeen leads that the near-repeat rule takes (paragraphs.py)."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if not x[0]["sample"].startswith("heldout")])
+    assert (n_chrome, n_content) == (235, 661)
+    assert recall >= 0.995
+    assert precision >= 0.996
+
+
+def test_hand_labels_heldout2(label_verdicts):
+    """Held-out-2 (labelled after the rules were frozen, evaluated once; see BOILERPLATE_LABELS.md):
+    68/78 chrome stripped (0.872) and 428/435 content kept (0.984) at the first and only evaluation.
+    Floors just below those figures, so a regression fails. These are below the issue's targets
+    (0.95 / 0.995): the rules were not tuned on this set."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout2")])
+    assert (n_chrome, n_content) == (78, 435)
+    assert recall >= 0.87
+    assert precision >= 0.983
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

@@ -100,3 +100,33 @@ def test_output_independent_of_workers_shards_and_batches(tmp_path_factory, text
                                                  io={"shard_docs": shard_docs}))
     for part in ("kept", "removed"):
         assert _output_bytes(tmp / "a", part) == _output_bytes(tmp / "b", part)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(st.lists(st.sampled_from(WORDS), min_size=18, max_size=30).map(" ".join), min_size=1, max_size=3),
+             min_size=2, max_size=8),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 2), st.integers(0, 7)), max_size=8),
+    st.integers(1, 5),
+    st.integers(1, 7),
+    st.sampled_from([{}, {"keep": "longest"}]),
+)
+def test_paragraph_near_dedup_independent_of_workers_shards_and_batches(tmp_path_factory, docs, plants, shard_docs,
+                                                                        batch_docs, mode):
+    # documents of random topic paragraphs; near copies (one word changed) of paragraphs planted in other documents
+    paragraphs = [list(d) for d in docs]
+    for src, k, dst in plants:
+        if src < len(docs) and dst < len(docs) and k < len(docs[src]):
+            paragraphs[dst].append(docs[src][k].replace("الرقة", "الرقه", 1) + " ختام")
+    records = [{"id": str(i), "text": "\n".join(p)} for i, p in enumerate(paragraphs)]
+    tmp = tmp_path_factory.mktemp("pdet")
+    (tmp / "c.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    base = Config().replace(run={"quiet": True}, dedup={"paragraph_dedup": True, "paragraph_threshold": 0.6, **mode},
+                            boilerplate={"audit": True})
+    a = run(tmp / "c.jsonl", tmp / "a", base)
+    b = run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True},
+                                                     io={"shard_docs": shard_docs}))
+    for part in ("kept", "removed", "audit"):
+        assert read_jsonl_dir(tmp / "a" / part) == read_jsonl_dir(tmp / "b" / part)
+    for key in ("paragraphs_removed_across_documents", "paragraphs_near_removed_across_documents", "documents_removed"):
+        assert a[key] == b[key]

@@ -57,7 +57,7 @@ class Spill:
         if not doc.removed and doc.signature is not None:
             self.positions[doc.seq] = len(self.ids)
             self.ids.append(doc.id)
-            self.lengths.append(len(doc.text))
+            self.lengths.append(doc.length())
             self.exact.append(doc.exact_hash)
             self.sigs.write(doc.signature.tobytes())
             if doc.shingles is not None:

@@ -22,14 +22,14 @@ from ..config import Config
 from ..document import Document, Quarantined
 from ..errors import AccountingError, BadInputError, ConfigError
 from ..io.listing import InputFile, list_inputs
-from ..io.readers import Reader
+from ..io.readers import RawLine, Reader
 from ..io.writer import ShardedWriter, clear_progress, run_fingerprint
 from ..stats import Stats
 from ..steps.linefreq_pass import count_common_lines
 from ..steps.dedup import Deduper
-from ..steps.paragraph_dedup import ParagraphDedup
+from ..steps.paragraph_dedup import NEAR_COUNTER, ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
-from .shard import init_worker, run_batch, run_worker_batch
+from .shard import init_worker, kept_record, run_batch, run_worker_batch
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
@@ -71,14 +71,6 @@ def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
             batch = []
     if batch:
         yield batch
-
-
-def kept_record(doc: Document, config: Config) -> dict:
-    """The input record with the cleaned text; ``id`` added when the input had none."""
-    record = dict(doc.record)
-    record[config.io.text_field] = doc.text
-    record.setdefault("id", doc.id)
-    return record
 
 
 def removed_record(doc: Document) -> dict:
@@ -144,7 +136,8 @@ class LocalExecutor:
             cfg = self.config = cfg.replace(boilerplate={"common_lines": str(count_common_lines(files, cfg, out))})
         total = sum(f.path.stat().st_size for f in files)
         fingerprint = run_fingerprint(files, cfg.to_dict())
-        reader = Reader(cfg.io.text_field, cfg.io.id_field, cfg.io.max_record_bytes, warn=self.warn)
+        reader = self.reader = Reader(cfg.io.text_field, cfg.io.id_field, cfg.io.max_record_bytes, warn=self.warn)
+        reader.raw_lines = True  # workers parse JSON lines; see _documents
         show = not cfg.run.quiet and sys.stderr.isatty()
         with ExitStack() as stack:
             bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc="dedupe"))
@@ -161,10 +154,13 @@ class LocalExecutor:
         stats = self.stats
         seconds = time.perf_counter() - start
         result = {**stats.to_dict(),
-                  "dedup_mode": mode, "dedup_index": "disk" if mode == "clustered" and disk else "memory",
+                  "dedup_mode": mode, "dedup_index": "disk" if mode == "clustered" and disk else (
+                      "datasketch" if cfg.dedup.backend == "datasketch" and mode == "streaming" else "memory"),
                   "input_notes": dict(sorted(reader.notes.items())),
                   "shards_reused": sum(w.shards_reused for w in writers.values()),
                   "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
+        if cfg.dedup.paragraph_dedup:  # of paragraphs_removed_across_documents, those removed as near (not exact) copies
+            result["paragraphs_near_removed_across_documents"] = stats.counters[NEAR_COUNTER]
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         if not stats.accounted():
             raise AccountingError(
@@ -210,11 +206,17 @@ class LocalExecutor:
 
     def _documents(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> Iterator[Document]:
         """Documents in input order; quarantined items are written on the way and counted."""
-        stats = self.stats
+        stats, reader = self.stats, self.reader
         for items, batch_stats in results:
             stats.merge(batch_stats)
             for item in items:
                 stats.add("documents_in")
+                if type(item) is RawLine:  # the workers' fast path left it: parse it here, in input order
+                    item = reader.parse_raw(item)
+                    if isinstance(item, Document):
+                        stats.merge(run_batch([item], self.config)[1])
+                elif isinstance(item, Document) and not item.registered:
+                    reader.register(item)
                 if isinstance(item, Quarantined):
                     self._quarantine(item, writers["quarantine"])
                     continue
@@ -242,8 +244,12 @@ class LocalExecutor:
                 writers["removed"].write(removed_record(item))
             else:
                 stats.add("documents_kept")
-                stats.add("bytes_out", len(item.text.encode()))
-                writers["kept"].write(kept_record(item, cfg))
+                if item.payload is not None:  # serialized by the worker
+                    stats.add("bytes_out", item.bytes_out)
+                    writers["kept"].write_json(item.payload)
+                else:
+                    stats.add("bytes_out", len(item.text.encode()))
+                    writers["kept"].write(kept_record(item, cfg))
             if audit and item.audit:
                 audit.write(item)
 
@@ -259,14 +265,22 @@ class LocalExecutor:
 
 
 class _AuditWriter:
-    """``audit/stripped.jsonl``: every stripped line with its document and rule."""
+    """``audit/stripped.jsonl``: every stripped line with its document and rule.
+
+    Paragraphs removed by paragraph dedup (rules ``paragraph_duplicate`` and
+    ``paragraph_near_duplicate``) also carry ``duplicate_of`` and ``similarity``; their
+    ``line`` counts lines of the text after stripping.
+    """
 
     def __init__(self, out: Path, resume: bool = False, fingerprint: str = "") -> None:
         self.writer = ShardedWriter(out / "audit", 1_000_000, resume=resume, fingerprint=fingerprint)
 
     def write(self, doc: Document) -> None:
-        for line_no, rule, text in doc.audit:
-            self.writer.write({"id": doc.id, "line": line_no, "rule": rule, "text": text})
+        for line_no, rule, text, *extra in doc.audit:
+            record = {"id": doc.id, "line": line_no, "rule": rule, "text": text}
+            for more in extra:
+                record.update(more)
+            self.writer.write(record)
 
     def close(self) -> None:
         self.writer.close()

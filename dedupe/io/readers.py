@@ -29,6 +29,50 @@ from .listing import InputFile
 
 Item = Document | Quarantined
 
+
+class RawLine:
+    """One JSON line not parsed yet: the executor hands these to the workers (``parse_fast``).
+
+    Lines the fast path cannot take (not UTF-8, a BOM, malformed, no text field,
+    over the size limit...) come back unparsed and the main process parses them in
+    input order with the file's ``Decoder`` (``Reader.parse_raw``), so legacy
+    encodings, quarantine records and notes are exactly what reading in place gives.
+    """
+
+    __slots__ = ("source", "line", "raw", "complete", "file_no", "seq")
+
+    def __init__(self, source: str, line: int, raw: bytes, complete: bool, file_no: int, seq: int = -1) -> None:
+        self.source, self.line, self.raw, self.complete, self.file_no, self.seq = source, line, raw, complete, file_no, seq
+
+    def __getstate__(self):
+        return self.source, self.line, self.raw, self.complete, self.file_no, self.seq
+
+    def __setstate__(self, state) -> None:
+        self.source, self.line, self.raw, self.complete, self.file_no, self.seq = state
+
+
+def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawLine:
+    """The Document of a plain UTF-8 JSON object line with a string text field, else the line itself.
+
+    Same Document as ``Reader`` makes for such a line (UTF-8 lines never touch the
+    decoder's state); the stateful part (duplicate ids) is ``Reader.register``.
+    """
+    raw = item.raw
+    if not item.complete or b"\x00" in raw or raw.startswith(b"\xef\xbb\xbf"):
+        return item
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return item
+    if not isinstance(record, dict):
+        return item
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        return item
+    doc_id = record.get(id_field)
+    doc_id = f"{item.source}:{item.line}" if doc_id is None else str(doc_id)
+    return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=len(text.encode()), registered=False)
+
 #: field added to a kept record whose bytes were not UTF-8 (value: the code page used)
 ENCODING_FIELD = "input_encoding"
 #: how much of an over-long record or a binary file the quarantine record keeps
@@ -147,6 +191,9 @@ class Reader:
         self.ids = IdTracker()
         self._warned: set[tuple[str, str]] = set()
         self._raw: IO[bytes] | None = None
+        #: with ``raw_lines``, JSON lines are yielded as RawLine; their file's Decoder stays here
+        self.raw_lines = False
+        self._decoders: list[tuple[InputFile, Decoder]] = []  # by file number (names may repeat)
 
     @property
     def duplicate_ids(self) -> int:
@@ -178,13 +225,26 @@ class Reader:
         finally:
             self._raw.close()  # gzip/bz2/lzma readers leave a file object they were given open
 
-    def _note(self, key: str, message: str, f: InputFile | None = None) -> None:
+    def parse_raw(self, item: RawLine) -> Item:
+        """Parse a line the fast path left, in input order, as reading in place would have."""
+        f, decoder = self._decoders[item.file_no]
+        return self._parse_line(f, item.line, item.raw, item.complete, decoder)
+
+    def register(self, doc: Document) -> None:
+        """The stateful part of reading a fast-parsed document: note an id used before."""
+        if self.ids.seen(doc.id):
+            where = doc.source if doc.line is None else f"{doc.source}:{doc.line}"
+            self._note("duplicate_ids", f"{where}: id {doc.id!r} was used before; kept as a separate document",
+                       doc.source)
+
+    def _note(self, key: str, message: str, f: InputFile | str | None = None) -> None:
         """Count a note; warn once per kind and file (a legacy-encoded file would else drown real problems)."""
         self.notes[key] += 1
         if f is not None:
-            if (key, f.name) in self._warned:
+            name = f if isinstance(f, str) else f.name
+            if (key, name) in self._warned:
                 return
-            self._warned.add((key, f.name))
+            self._warned.add((key, name))
             message += " (further ones in this file are counted in stats.json, not shown)"
         self.warn(f"warning: {message}")
 
@@ -229,6 +289,8 @@ class Reader:
     def _read_jsonl(self, f: InputFile, stream: IO[bytes]) -> Iterator[Item]:
         lineno = records = 0
         decoder = Decoder()
+        self._decoders.append((f, decoder))
+        file_no = len(self._decoders) - 1
         try:
             head = stream.peek(SNIFF)[:SNIFF] if hasattr(stream, "peek") else b""
             if b"\x00" in head:
@@ -238,7 +300,10 @@ class Reader:
                 if complete and not raw.strip():
                     continue
                 records += 1
-                yield self._parse_line(f, lineno, raw, complete, decoder)
+                if self.raw_lines:
+                    yield RawLine(f.name, lineno, raw, complete, file_no)
+                else:
+                    yield self._parse_line(f, lineno, raw, complete, decoder)
         except STREAM_ERRORS as exc:
             records += 1
             what = f"{f.compression} stream" if f.compression else "file"

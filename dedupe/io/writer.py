@@ -126,9 +126,13 @@ class ShardedWriter:
             self._out = self._raw
 
     def write(self, record: dict[str, Any]) -> None:
+        self.write_json(orjson.dumps(record))
+
+    def write_json(self, record_json: bytes) -> None:
+        """Write one record already serialized with ``orjson.dumps`` (no newline)."""
         if not self._open_shard:
             self._open()
-        data = orjson.dumps(record) + b"\n"
+        data = record_json + b"\n"
         if self._skip is None:
             self._guard(self._out.write, self._tmp, data)
         self._hash.update(data)

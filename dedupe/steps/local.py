@@ -15,9 +15,10 @@ from ..stats import Stats
 from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, spaces
-from ..text.paragraphs import extend_runs_to_short_repeats, repeated_paragraphs
+from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes, unpack
 from .base import BatchStep, Step
+from .paragraph_dedup import ParagraphSigner
 
 
 class CleanStep(Step):
@@ -95,7 +96,7 @@ class StripStep(Step):
         # packed token hashes per line (see TokenHasher.line_bytes): equal lines <=> equal bytes
         line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
         n_chrome = len(drop)
-        if self.cfg.repeats:
+        if self.cfg.repeats and may_repeat(line_tokens):
             for i, (reason, _) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
                 drop[i] = reason
             extend_runs_to_short_repeats(line_tokens, drop)
@@ -133,8 +134,9 @@ class SignStep(BatchStep):
 
     Everything here is per document, so it runs in the workers: the main process
     only compares numbers. The unique shingle set is kept only when candidates are
-    verified exactly (``verify="exact"``); paragraph hashes only when paragraph
-    dedup is on.
+    verified exactly (``verify="exact"``); paragraph hashes (and, for paragraph
+    near-duplicates, their band keys and shingles: ``ParagraphSigner``) only when
+    paragraph dedup is on.
     """
 
     name = "sign"
@@ -145,9 +147,8 @@ class SignStep(BatchStep):
         self.ngram = d.ngram
         self.near = d.near
         self.keep_shingles = d.near and d.verify == "exact"
-        self.paragraphs = d.paragraph_dedup
+        self.paragraphs = ParagraphSigner(config) if d.paragraph_dedup else None
         self.minhasher = MinHasher(d.num_perm, d.seed)
-        self.hasher = TokenHasher(config.normalize.key_options()) if d.paragraph_dedup else None
         self.clitic_hasher = TokenHasher(config.normalize.key_options(), clitics=True) if d.clitics else None
 
     def process_batch(self, docs: list[Document]) -> None:
@@ -160,8 +161,7 @@ class SignStep(BatchStep):
                 if self.keep_shingles:
                     doc.shingles = np.unique(sh)
         if self.paragraphs:
-            for doc in docs:
-                doc.paragraphs = paragraph_hashes(doc.text, self.hasher)
+            self.paragraphs.sign(docs)
         for doc in docs:
             doc.tokens = None  # not needed past this point; keeps IPC small
 
@@ -175,7 +175,8 @@ class SignStep(BatchStep):
 
 
 def paragraph_hashes(text: str, hasher: TokenHasher) -> list[tuple[int, int, int]]:
-    """(line index, xxh3 of the line's match-key tokens, token count) for each non-empty line."""
+    """(line index, xxh3 of the line's match-key tokens, token count) for each non-empty line
+    (what ``ParagraphSigner`` puts in ``ParagraphSigns.lines``)."""
     out = []
     for i, line in enumerate(text.split("\n")):
         tokens = hasher.line_bytes(line)  # the uint64 bytes the hash was always taken of

@@ -152,7 +152,15 @@ NAME_TITLES = frozenset(match_key(_NAME_TITLES).split())
 DATE_WORDS = frozenset(match_key(_DATE_WORDS).split())
 HOME_WORDS = tuple(match_key(w) for w in ("الواجهة الرئيسية", "الصفحة الرئيسية", "الرئيسية"))
 #: Words that make a short line read as a sentence or a phrase, not as ``<name> <place>``.
-FUNCTION_WORDS = frozenset(match_key("في من على إلى الى عن مع و أو ثم قد لا لم لن ما هل كيف أن إن بعد قبل عند").split())
+#: ``على`` is not one of them: its key is the key of the name ``علي`` (``'علي السحاري – القنفذة'``).
+FUNCTION_WORDS = frozenset(match_key("في من إلى الى عن مع و أو ثم قد لا لم لن ما هل كيف أن إن بعد قبل عند").split())
+#: Abbreviation dots of titles before a name (``'د. العضيب'``, ``'أ.د. طارق'``): not sentence punctuation.
+_TITLE_DOT = re.compile(r"(?<!\w)(?:أ\.\s?د|د|م|أ|ا)\s?\.")
+
+
+def _has_sentence_punct(line: str) -> bool:
+    """Sentence punctuation outside the abbreviation dots of a title."""
+    return bool(_SENTENCE_PUNCT.search(_TITLE_DOT.sub(" ", line) if "." in line else line))
 
 #: Lines longer than this (in words) are never chrome by prefix or byline rules.
 MAX_PREFIX_WORDS = 20
@@ -305,6 +313,13 @@ def classify_line(line: str, key: str | None = None) -> str | None:
         line, key = line[nav.end():], None
         if not line.strip():
             return "navigation"
+    if len(line) < 200 and ("تصوير" in line or "عدسة" in line):  # a photo credit: judge the byline before it
+        cut = photo_credit_start(line)
+        if cut is not None:
+            rest = line[:cut]
+            rule = classify_line(rest) if _key(rest) else "photo_credit"
+            if rule:
+                return rule
     key = _key(line) if key is None else key
     if not key:
         return None
@@ -335,6 +350,98 @@ def classify_line(line: str, key: str | None = None) -> str | None:
     return None
 
 
+#: A photo credit closing a byline: ``'(تصوير: علي الزهراني)'``, ``'_ تصوير – مهند قحطان – احمد علي'``,
+#: ``'رصد وتصوير: رغد عشميل'``. The credited names may be joined by dashes; no sentence punctuation.
+_PHOTO_CREDIT = re.compile(r"(?<!\w)(?:رصد\s*و\s*)?(?:تصوير|عدسة)(?!\w)\s*[:\-–—]?\s*([^()«»:.!؟?\"“”]{2,60}?)\s*\)?\s*$")
+#: What may stand between a byline and its photo credit.
+_CREDIT_JOINT = " \t_-–—|(\u00a0"
+
+
+def photo_credit_start(line: str) -> int | None:
+    """Index where a trailing photo credit starts (``None`` when the line has none).
+
+    The credit must be a short list of names (no function words, at most 8 words), and it
+    must stand alone or after a separator: ``'وستوافيكم ... بتصوير فيديو'`` is no credit.
+    """
+    m = _PHOTO_CREDIT.search(line)
+    if not m:
+        return None
+    names = _key(m.group(1)).split()
+    if not names or len(names) > 8 or any(w in FUNCTION_WORDS for w in names):
+        return None
+    start = m.start()
+    before = line[:start]
+    if before.strip() and before[-1] not in _CREDIT_JOINT:
+        return None
+    return len(before.rstrip(_CREDIT_JOINT))
+
+
+def byline_core(line: str) -> str:
+    """The part of a head or tail line a byline rule judges: without 3alyoum's slider arrows
+    (``'Next Previous'``) and without a trailing photo credit."""
+    nav = _NEXT_PREVIOUS.match(line)
+    if nav:
+        line = line[nav.end():]
+    if "تصوير" in line or "عدسة" in line:
+        cut = photo_credit_start(line)
+        if cut is not None:
+            line = line[:cut]
+    return line
+
+
+#: One entry of a star-rating legend: ``'(****) ممتاز'``, ``'★★★ جيد'``.
+_RATING_ENTRY = re.compile(r"^\s*(?:\(\s*\*{1,5}\s*\)|[★☆]{1,5})\s*[^\d*()★☆.!؟?:]{2,30}$")
+
+#: A link to another instalment of a series: ``'مذكرات فاتن حمامة (6): أزمة الضابط ...'``.
+_SERIES_ENTRY = re.compile(r"^\s*([^\s()][^()]{2,60}?)\s*\(\s*(?:\d{1,3}|[٠-٩]{1,3}|(?:الحلقة|الحلقه|الجزء)[^()]{0,20})\s*\)"
+                           r"\s*[:\-–—]\s*\S")
+#: The headline of an instalment: ``'... مذكرات وسيرة فاتن حمامة (8): ...'``.
+_INSTALMENT = re.compile(r"\(\s*(?:\d{1,3}|[٠-٩]{1,3}|(?:الحلقة|الحلقه|الجزء)[^()]{0,20})\s*\)")
+
+#: Words of a line that introduces a link (the link itself on the next line).
+LINK_LABEL_WORDS = frozenset(match_key("رابط الرابط روابط لينك موقع الموقع للمزيد لمزيد للاطلاع للتسجيل للتقديم "
+                                       "للمشاهدة لمشاهدة link website").split())
+
+#: Photo-caption openers: ``'جانب من الحضور'``, ``'لقطة جماعية للمشاركين'``, ``'من حفل المعايدة'``.
+CAPTION_OPENERS = tuple(match_key(p) + " " for p in (
+    "جانب من", "جانب آخر من", "لقطة", "لقطات", "صورة", "صور من", "من اليمين", "من اليسار",
+    "الصورة", "في الصورة", "من حفل", "من فعاليات", "من تدريبات", "من مراسم", "من جولة", "من زيارة"))
+#: A caption's "<who> during/at <event>": ``'محافظ الأفلاج أثناء مشاركته في الفعاليات'``,
+#: ``'د. العضيب في انطلاق الدورة'``, ``'أثناء حفل تتويج الفائزين'``. On the line as written
+#: (teh marbuta must not look like a possessive pronoun).
+_CAPTION_CUE = re.compile(
+    r"(?:^|\s)(?:أثناء|اثناء|خلال|لدى)\s+[\u0621-\u064A]{2,}(?:ه|ها|هم|هما)(?:\s|$)"
+    r"|(?:^|\s)(?:في|أثناء|اثناء|خلال|لدى)\s+(?:انطلاق|افتتاح|حفل|ختام|زيارة|جولة|لقاء|اجتماع|استقبال|تدشين|"
+    r"تكريم|تسلم|تسليم|توقيع|فعاليات|احتفال|احتفالية|رعاية|إطلاق|اطلاق|مراسم|تتويج)(?:\s|$)")
+MAX_CAPTION_WORDS = 10
+
+
+def is_caption(line: str, key: str) -> bool:
+    """A photo caption (short, no sentence punctuation) by its wording: an opener such as
+    ``'جانب من'`` or ``'لقطة'``, or ``'<who> أثناء/خلال <his action>'`` / ``'<who> في <event>'``.
+    Only looked at where captions sit: the first line of the text and the tail zone."""
+    n = key.count(" ") + 1
+    if not key or n > MAX_CAPTION_WORDS or _has_sentence_punct(line):
+        return False
+    if (key + " ").startswith(CAPTION_OPENERS):
+        return True
+    words = key.split()
+    return not words[0] in FUNCTION_WORDS and bool(_CAPTION_CUE.search(line))
+
+
+def is_lead_byline(line: str, key: str) -> bool:
+    """The first line of the text is ``<name> – <place or desk>`` even for a place no list
+    knows: ``'عبدالرحمن الشهري – محايل عسير'``, ``'مسلّم الهواملة – الدلم'``. Two to four
+    words, a dash, one to three words; no digits, no function words."""
+    if key.count(" ") > 7 or _HAS_DIGIT.search(line) or _has_sentence_punct(line.replace("،", "")):
+        return False
+    sides = [_key(s) for s in _DASHES.split(line.strip()) if _key(s)]
+    if len(sides) != 2:
+        return False
+    left, right = sides[0].split(), sides[1].split()
+    return 2 <= len(left) <= 4 and 1 <= len(right) <= 3 and _words_are_label(left + right)
+
+
 # --- position rules (need the document) ----------------------------------------
 
 
@@ -345,7 +452,7 @@ def _words_are_label(words: Sequence[str]) -> bool:
 def is_head_byline(line: str, key: str) -> bool:
     """In the head zone, ``<name(s)> – <place|credit>``: ``'رغد عشميل -جدة'``, ``'حامد القرشي، إبراهيم الحذيفي – مكة المكرمة'``."""
     words = key.split()
-    if not 2 <= len(words) <= MAX_BYLINE_WORDS + 1 or _SENTENCE_PUNCT.search(line.replace("،", "")):
+    if not 2 <= len(words) <= MAX_BYLINE_WORDS + 1 or _has_sentence_punct(line.replace("،", "")):
         return False
     if not _words_are_label(words):
         return False
@@ -361,15 +468,22 @@ def is_head_byline(line: str, key: str) -> bool:
 def is_signature(line: str, key: str, last: bool = False) -> bool:
     """In the tail zone, a reader's or writer's signature: ``'- خالد الدوس'``, ``'نوف بنت طلال - الرياض'``."""
     words = key.split()
-    if not 2 <= len(words) <= MAX_BYLINE_WORDS or _SENTENCE_PUNCT.search(line.replace("،", "")):
+    if not 2 <= len(words) <= MAX_BYLINE_WORDS or _has_sentence_punct(line.replace("،", "")):
         return False
     if not _words_are_label(words):
         return False
     stripped = line.strip()
     if stripped.startswith(("-", "–", "—")):
-        return last and len(words) <= 4 and not re.search(r"[A-Za-z*]", stripped)
+        names = [w for w in words if w not in NAME_TITLES]
+        return last and 2 <= len(names) <= 4 and not re.search(r"[A-Za-z*]", stripped)
     sides = [_key(s) for s in _DASHES.split(stripped) if _key(s)]
-    return len(sides) == 2 and (sides[1] in PLACES or sides[1] in CREDIT_WORDS)
+    if len(sides) != 2:
+        return False
+    if sides[1] in PLACES or sides[1] in CREDIT_WORDS:
+        return True
+    # the last line, '<name> - <town>' for a town no list knows: 'منصور بن محمد الحمود - الرس'
+    return last and 2 <= sides[0].count(" ") + 1 <= 5 and sides[1].count(" ") <= 1 \
+        and not _HAS_DIGIT.search(stripped)
 
 
 def is_bio_footer(line: str, key: str) -> bool:
@@ -423,16 +537,25 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
         if len(lines[i]) < 400 and _is_long(lines[i]):
             keys[i] = _key(lines[i])
     name = author_key(author)
+    first = open_lines[0] if open_lines else -1
+    last = open_lines[-1] if open_lines else -1
     for i in filled:
         if verdicts[i] or not keys[i]:
             continue
-        if name and (i in head or i in tail) and is_author_echo(keys[i], name):
+        line, key = lines[i], keys[i]
+        if len(line) < 200 and (i in head or i in tail):
+            core = byline_core(line)
+            if core is not line:
+                line, key = core, _key(core)
+        if name and (i in head or i in tail) and is_author_echo(key, name):
             verdicts[i] = "author_echo"
-        elif i in head and is_head_byline(lines[i], keys[i]):
+        elif i in head and is_head_byline(line, key):
             verdicts[i] = "head_byline"
-        elif i in tail and i != open_lines[0] and is_bio_footer(lines[i], keys[i]):
+        elif i == first and i != last and is_lead_byline(line, key):
+            verdicts[i] = "head_byline"
+        elif i in tail and i != first and is_bio_footer(line, key):
             verdicts[i] = "bio_footer"
-        elif i in tail and i != open_lines[0] and is_signature(lines[i], keys[i], last=i == open_lines[-1]):
+        elif i in tail and i != first and is_signature(line, key, last=i == last):
             verdicts[i] = "signature"
     _tail_blocks(lines, keys, verdicts, tail)
     title_idx = None
@@ -446,7 +569,81 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
         if verdicts[i] is None and i != title_idx and line.count(" ") < 2 * MAX_ECHO_WORDS \
                 and is_title_echo(keys[i], title_key):
             verdicts[i] = "title_echo"
+    if open_lines:
+        _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx)
     return verdicts
+
+
+def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None],
+                        filled: Sequence[int], tail: Sequence[int], title: str, title_idx: int | None) -> None:
+    """Chrome that only a run of lines or a neighbour gives away.
+
+    - ``link_label``: a short line ending in ``:`` that names a link (``'رابط المقال الأول للكاتب:'``,
+      ``'للمزيد من المعلومات:'``) when the next line is the bare link.
+    - ``rating_legend``: three or more ``'(***) جيد'`` lines in a row reaching into the tail zone
+      (the star key that closes a review).
+    - ``series_list``: the links to the other instalments of a series at the end of one
+      (``'مذكرات فاتن حمامة (6): ...'`` under the headline ``'... فاتن حمامة (8): ...'``).
+    - ``caption``: a photo caption (``is_caption``) as the first line of the text or in the
+      tail zone, and a trailing gallery: three or more short captions each set off by blank
+      lines after a body written without blank lines.
+    """
+    # link labels: the line before a stripped link
+    if "link_only" in verdicts:
+        for k, i in enumerate(filled[1:], 1):
+            prev = filled[k - 1]
+            if verdicts[i] == "link_only" and verdicts[prev] is None and lines[prev].rstrip().endswith(":"):
+                words = keys[prev].split()
+                if 1 <= len(words) <= 12 and any(w in LINK_LABEL_WORDS for w in words):
+                    verdicts[prev] = "link_label"
+    # star-rating legends (a review's key closes it): a run that reaches into the tail zone
+    if any("*)" in lines[i] or "★" in lines[i] for i in tail):
+        run: list[int] = []
+        for i in filled + [-1]:
+            if i >= 0 and verdicts[i] is None and _RATING_ENTRY.match(lines[i]):
+                run.append(i)
+                continue
+            if len(run) >= 3:
+                for j in run:
+                    verdicts[j] = "rating_legend"
+            run = []
+    open_lines = [i for i in filled if verdicts[i] is None] if "(" in title else None
+    # links to the other instalments of a series, at the end of one
+    if open_lines and _INSTALMENT.search(title):
+        title_words = set(match_key(title).split())
+        entries = []
+        for i in reversed(open_lines):
+            m = _SERIES_ENTRY.match(lines[i]) if "(" in lines[i] else None
+            if not m or lines[i].count(" ") > 25:
+                break
+            entries.append((i, match_key(m.group(1)).split()))
+        if len(entries) >= 2:
+            tails = {tuple(w[-2:]) for _, w in entries if len(w) >= 2}
+            if len(tails) == 1 and set(next(iter(tails))) <= title_words:
+                for i, _ in entries:
+                    verdicts[i] = "series_list"
+    # captions: the first line of the text and the tail zone
+    first = next((i for i in filled if verdicts[i] is None), None)
+    if first is None or first == next(i for i in reversed(filled) if verdicts[i] is None):
+        return
+    for i in [first] + [i for i in tail if i != first]:
+        if verdicts[i] is None and i != title_idx and keys[i] and is_caption(lines[i], keys[i]):
+            verdicts[i] = "caption"
+    # a trailing gallery: short captions, each between blank lines, after a body without blank lines
+    gallery = []
+    for i in reversed(filled):
+        if verdicts[i]:
+            continue
+        key = keys[i]
+        if i == 0 or lines[i - 1].strip() or not key or key.count(" ") >= 8 or _SENTENCE_PUNCT.search(lines[i]):
+            break
+        gallery.append(i)
+    if len(gallery) >= 3:
+        body = [i for i in filled if i < gallery[-1]]
+        gaps = sum(1 for a, b in zip(body, body[1:]) if b - a > 1)
+        if len(body) >= 2 and gaps <= 1:
+            for i in gallery:
+                verdicts[i] = "caption"
 
 
 def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
