@@ -78,3 +78,20 @@ def test_band_index_gives_datasketch_candidates():
             ours.insert(key, sig)
             theirs.insert(key, sig)
         assert found > 10  # the comparison saw real candidates, not only empty answers
+
+
+def test_banding_equals_datasketch_optimizer():
+    """Our quadrature gives datasketch's (b, r) and error masses without importing scipy at run time."""
+    from datasketch.lsh import _false_negative_probability, _false_positive_probability
+    from datasketch.lsh import _optimal_param as ds_optimal_param
+
+    from dedupe.sketch import lsh
+
+    for num_perm in (16, 64, 128):
+        for threshold in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+            for weights in ((0.5, 0.5), (0.05, 0.95)):
+                assert lsh._optimal_param(threshold, num_perm, *weights) == ds_optimal_param(threshold, num_perm, *weights)
+    for b, r in ((21, 6), (16, 8), (9, 13), (2, 64)):
+        fp, fn = error_rates(0.7, b, r)
+        assert abs(fp - _false_positive_probability(0.7, b, r)) < 1e-9
+        assert abs(fn - _false_negative_probability(0.7, b, r)) < 1e-9

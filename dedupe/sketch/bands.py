@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from .lsh import optimal_param
 
@@ -59,6 +58,8 @@ def _pairs_from_sorted(stream: Iterator[tuple[int, int]]) -> list[int]:
 
 def memory_pairs(sigs: np.ndarray, threshold: float, num_perm: int, seed: int = 1) -> np.ndarray:
     """Candidate pairs through datasketch ``MinHashLSH`` (insert all, then query each)."""
+    from datasketch import LeanMinHash, MinHashLSH  # imports scipy: only in clustered mode
+
     params = optimal_param(threshold, num_perm)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=params)
     leans = [LeanMinHash(seed=seed, hashvalues=s, scheme="affine32") for s in sigs]

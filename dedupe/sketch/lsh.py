@@ -10,27 +10,64 @@ pair with Jaccard 0.8 becomes a candidate with probability 0.947, 0.85 with
 """
 from __future__ import annotations
 
-import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
-from datasketch.lsh import _false_negative_probability, _false_positive_probability, _optimal_param
+from functools import lru_cache
 
+import numpy as np
 
 RECALL_WEIGHTS = (0.05, 0.95)
 
 
+@lru_cache(maxsize=64)
+def _gauss(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(n)
+
+
+def _error_masses(threshold: float, b: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's false-positive and false-negative masses for arrays of ``(b, r)``.
+
+    datasketch integrates ``P(s) = 1 - (1 - s**r)**b`` over [0, t] (false positive)
+    and ``1 - P`` over [t, 1] (false negative) with ``scipy.integrate.quad``. Both are
+    polynomials of degree ``b * r <= num_perm``, so Gauss-Legendre quadrature with
+    ``num_perm // 2 + 1`` nodes is exact (up to rounding): same values without
+    importing scipy (0.35 s of every run) and vectorized over all ``(b, r)``.
+    """
+    n = int(np.max(b * r)) // 2 + 1
+    x, w = _gauss(n)
+    b = np.asarray(b, dtype=float)[:, None]
+    r = np.asarray(r, dtype=float)[:, None]
+    t = threshold
+    s_low = t / 2 * (x + 1)
+    s_high = t + (1 - t) / 2 * (x + 1)
+    fp = t / 2 * ((1 - (1 - s_low ** r) ** b) @ w)
+    fn = (1 - t) / 2 * (((1 - s_high ** r) ** b) @ w)
+    return fp, fn
+
+
+@lru_cache(maxsize=256)
+def _optimal_param(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
+    """datasketch's ``_optimal_param``: the ``(b, r)`` with ``b * r <= num_perm`` minimizing the weighted
+    error, the first in its ``b``-then-``r`` loop order on ties (tested equal in tests/test_sketch.py)."""
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    bs = np.array([p[0] for p in pairs])
+    rs = np.array([p[1] for p in pairs])
+    fp, fn = _error_masses(threshold, bs, rs)
+    return pairs[int(np.argmin(fp * fp_weight + fn * fn_weight))]
+
+
 def optimal_param(threshold: float, num_perm: int, weights: tuple[float, float] = RECALL_WEIGHTS) -> tuple[int, int]:
-    """Bands ``b`` and rows ``r`` that datasketch picks for this threshold.
+    """Bands ``b`` and rows ``r`` that datasketch's optimizer picks for this threshold.
 
     ``MinHashLSH`` needs at least two bands; at very high thresholds the optimum
     is one band, so we use two bands of half the permutations instead.
     """
-    b, r = _optimal_param(threshold, num_perm, *weights)
+    b, r = _optimal_param(float(threshold), int(num_perm), *map(float, weights))
     return (b, r) if b >= 2 else (2, num_perm // 2)
 
 
 def error_rates(threshold: float, b: int, r: int) -> tuple[float, float]:
     """(false-positive, false-negative) probability mass of the banding, as datasketch defines it."""
-    return _false_positive_probability(threshold, b, r), _false_negative_probability(threshold, b, r)
+    fp, fn = _error_masses(threshold, np.array([b]), np.array([r]))
+    return float(fp[0]), float(fn[0])
 
 
 class MemoryIndex:
@@ -84,16 +121,20 @@ class DatasketchIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
+        from datasketch import MinHashLSH  # imports scipy: only when asked for
+
         self.seed = seed
         self.params = optimal_param(threshold, num_perm)
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=self.params)
-        self._last: tuple[np.ndarray | None, LeanMinHash | None] = (None, None)
+        self._last: tuple = (None, None)
 
-    def _lean(self, signature: np.ndarray) -> LeanMinHash:
+    def _lean(self, signature: np.ndarray):
         """The LeanMinHash of a signature; a kept document is queried then inserted
         with the same array, so the last one is reused instead of built twice."""
         last_sig, last_lean = self._last
         if signature is not last_sig:
+            from datasketch import LeanMinHash
+
             last_lean = LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
             self._last = (signature, last_lean)
         return last_lean

@@ -105,16 +105,14 @@ def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
         return all(key_of(x) == key_of(base) for base, x in by_second.get(cp, ()))
 
     unsafe = {cp for cp in sensitive if not safe(cp)}
-    composed: dict[int, str] = {}
-    bail = set()
-    for cp in range(_RAW_SIZE):
-        c = chr(cp)
-        cleaned = clean_map.get(cp, c)
+    # a codepoint clean leaves alone maps as the key maps it; only clean's own entries compose
+    composed: dict[int, str] = dict(enumerate(key_list))
+    bail = set(unsafe)
+    for cp, cleaned in clean_map.items():
         cleaned = "" if cleaned is None else cleaned
         if any(ord(x) in unsafe for x in cleaned):
             bail.add(cp)
-            continue
-        out = key_of(cleaned)
-        if out != c:
-            composed[cp] = out
+        else:
+            bail.discard(cp)
+            composed[cp] = key_of(cleaned)
     return build_table(composed, _RAW_SIZE, frozenset(bail))
