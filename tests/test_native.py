@@ -49,6 +49,16 @@ def test_accelerator_is_built_where_a_compiler_exists():
     assert native.AVAILABLE, "dedupe._native did not build: run `python -m pip install -e .` and read the compiler error"
 
 
+def test_skipped_blocks_hold_no_nfc_sensitive_character():
+    import unicodedata
+
+    for lo, hi in native._SKIPPED:
+        for cp in range(lo, hi + 1):
+            c = chr(cp)
+            assert not unicodedata.combining(c) and not unicodedata.decomposition(c)
+            assert 0xD800 <= cp <= 0xDFFF or unicodedata.is_normalized("NFC", c)
+
+
 # Arabic letters and marks (incl. the composing hamza/madda marks), presentation forms, Persian/Urdu
 # letters, invisibles and bidi controls, odd spaces and line breaks, Latin with combining accents, digits,
 # punctuation, an astral emoji and CJK compatibility ideographs (NFC changes them).

@@ -38,7 +38,11 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset()):
     """
     codes = array("i", range(size))
     multi: list[str] = []
-    items = enumerate(mapping) if isinstance(mapping, list) else mapping.items()
+    if isinstance(mapping, list):  # a list_table: only the entries that are not the identity
+        identity = [chr(cp) for cp in range(min(size, len(mapping)))]
+        items = [(cp, v) for cp, (v, c) in enumerate(zip(mapping, identity)) if v != c]
+    else:
+        items = mapping.items()
     for cp, value in items:
         if cp >= size:
             continue
@@ -60,6 +64,20 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset()):
 _RAW_SIZE = 0x30000  # past the CJK compatibility supplement, whose NFC changes letters
 
 
+#: Blocks with no combining, decomposable or composing character (CJK ideographs, Hangul
+#: syllables, whose composition is algorithmic and covered by the jamo above, surrogates and
+#: private use): skipped, which halves the scan (tests/test_native.py checks the skip loses nothing).
+_SKIPPED = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xD800, 0xF8FF), (0x20000, 0x2F7FF))
+
+
+def _scanned():
+    start = 0
+    for lo, hi in _SKIPPED:
+        yield from range(start, lo)
+        start = hi + 1
+    yield from range(start, _RAW_SIZE)
+
+
 @lru_cache(maxsize=1)
 def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], frozenset[int]]:
     """Canonical compositions by their second character, the characters NFC may touch,
@@ -71,9 +89,9 @@ def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], froz
     by_second: dict[int, list[tuple[str, str]]] = {}
     first_halves: set[int] = set()
     sensitive = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
-    for cp in range(_RAW_SIZE):
+    for cp in _scanned():
         c = chr(cp)
-        if unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c:
+        if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
             sensitive.add(cp)
         d = unicodedata.decomposition(c)
         if d and not d.startswith("<"):
@@ -106,7 +124,8 @@ def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
 
     unsafe = {cp for cp in sensitive if not safe(cp)}
     # a codepoint clean leaves alone maps as the key maps it; only clean's own entries compose
-    composed: dict[int, str] = dict(enumerate(key_list))
+    composed: dict[int, str] = {cp: v for cp, (v, c) in enumerate(zip(key_list, map(chr, range(len(key_list)))))
+                                if v != c}
     bail = set(unsafe)
     for cp, cleaned in clean_map.items():
         cleaned = "" if cleaned is None else cleaned
