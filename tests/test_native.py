@@ -64,7 +64,8 @@ def test_skipped_blocks_hold_no_nfc_sensitive_character():
 # punctuation, an astral emoji and CJK compatibility ideographs (NFC changes them).
 ALPHABET = st.sampled_from(
     list("ابتثجحخدذرسشصضطظعغفقكلمنهوي") + list("أإآٱءؤئىة")
-    + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u06d6", "\u06e1", "\u0610"]
+    + [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u06d6", "\u06e1", "\u0610", "\u0611"]
+    + ["\u0618", "\u0619", "\u061a", "\u0316", "\u0317", "\u05b0", "\u05b8"]  # equal classes, other scripts
     + ["\ufefb", "\ufe8d", "\ufe81", "\ufc5e", "\ufdf2", "\ufb8e"]
     + list("یکەۀھہۂےۓپچگ") + list("٠١٢٩۰۴")
     + ["\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u202b", "\ufeff", "\u00ad"]
@@ -168,3 +169,14 @@ def test_whole_run_identical_in_pure_mode(tmp_path):
         outs.append({p.relative_to(out).as_posix(): p.read_bytes()
                      for p in sorted(out.rglob("*.jsonl*")) if p.parts[len(out.parts)] in ("kept", "removed")})
     assert outs[0] and outs[0] == outs[1]
+
+
+@needs_native
+def test_mark_sequences_reordered_like_nfc():
+    """Every sequence of three marks (equal and different combining classes, Arabic and others) after a letter."""
+    marks = ["\u064e", "\u0618", "\u0651", "\u0650", "\u061a", "\u0610", "\u0611", "\u0316", "\u05b0", "\u0654"]
+    texts = [f"{base}{a}{b}{c} x" for base in ("ب", "a") for a in marks for b in marks for c in marks]
+    fast = [clean(t) for t in texts]
+    with pure():
+        slow = [clean(t) for t in texts]
+    assert fast == slow

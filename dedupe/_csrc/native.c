@@ -16,8 +16,10 @@
  *     .key(text)     -> " ".join(translated.split()), or None on a bail codepoint
  *     .hashes(text)  -> native uint64 xxh3_64 of the UTF-8 of each token of key(text)
  *                       (bytes), or None on a bail codepoint or a lone surrogate
- *     .clean(text)   -> translated text with spaces tidied like normalize._tidy, or None
- *                       on a bail codepoint
+ *     .clean(text)   -> (translated text with spaces tidied like normalize._tidy and combining
+ *                       marks in canonical order, whether NFC may still change it), or None on a
+ *                       bail codepoint; needs Table(..., props=) (uint16 per codepoint: combining
+ *                       class | 0x100 for a character NFC may compose or decompose)
  *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
  *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
  *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
@@ -41,21 +43,36 @@ typedef struct {
     Py_UCS4 *multi;        /* all multi replacements, concatenated */
     Py_ssize_t *multi_at;  /* start of each, plus one past the end */
     Py_ssize_t nmulti;
+    uint16_t *props;       /* per output codepoint: canonical combining class | NFC_MAYBE (clean only) */
+    Py_ssize_t nprops;
 } TableObject;
+
+#define NFC_MAYBE 0x100
 
 static void Table_dealloc(TableObject *self) {
     PyMem_Free(self->codes);
     PyMem_Free(self->multi);
     PyMem_Free(self->multi_at);
+    PyMem_Free(self->props);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"codes", "multi", NULL};
-    Py_buffer codes;
+    static char *kwlist[] = {"codes", "multi", "props", NULL};
+    Py_buffer codes, props = {0};
     PyObject *multi;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*O!", kwlist, &codes, &PyList_Type, &multi))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*O!|y*", kwlist, &codes, &PyList_Type, &multi, &props))
         return -1;
+    PyMem_Free(self->props);
+    self->props = NULL;
+    self->nprops = 0;
+    if (props.buf) {
+        self->nprops = props.len / 2;
+        self->props = PyMem_Malloc(props.len ? props.len : 2);
+        if (!self->props) { PyBuffer_Release(&props); PyBuffer_Release(&codes); PyErr_NoMemory(); return -1; }
+        memcpy(self->props, props.buf, self->nprops * 2);
+        PyBuffer_Release(&props);
+    }
     if (codes.len % 4) {
         PyBuffer_Release(&codes);
         PyErr_SetString(PyExc_ValueError, "codes must be an int32 buffer");
@@ -283,6 +300,12 @@ static PyObject *Table_clean(TableObject *self, PyObject *text) {
     /* pending separator: 0 none, 1 spaces only, >=2 newlines (count in nl) */
     int spaces = 0;
     Py_ssize_t nl = 0;
+    /* NFC: marks out of canonical order are reordered here (that is all NFC does when no character
+       can compose or decompose); a character that may compose or decompose sets needs_nfc. */
+    int needs_nfc = self->props == NULL;
+    unsigned last_ccc = 0;
+    const uint16_t *props = self->props;
+    Py_ssize_t nprops = self->nprops;
     TRANSLATE_EACH(self, text, bail, {
         if (c == ' ') { spaces = 1; }
         else if (c == '\n') { nl++; }
@@ -291,24 +314,50 @@ static PyObject *Table_clean(TableObject *self, PyObject *text) {
                 if (nl) {
                     Py_ssize_t k = nl > 2 ? 2 : nl;
                     for (Py_ssize_t q = 0; q < k && !err; q++) if (out_push(&o, '\n') < 0) err = 1;
+                    last_ccc = 0;
                 } else if (spaces) {
                     if (out_push(&o, ' ') < 0) err = 1;
+                    last_ccc = 0;
                 }
             }
             spaces = 0; nl = 0;
             if (!err && out_push(&o, c) < 0) err = 1;
             if (err) bail = 1;
+            else if (!needs_nfc) {
+                if ((Py_ssize_t)c >= nprops) { needs_nfc = 1; }
+                else {
+                    unsigned pr = props[c];
+                    unsigned ccc = pr & 0xFF;
+                    if (pr & NFC_MAYBE) needs_nfc = 1;
+                    else if (ccc == 0) last_ccc = 0;
+                    else if (last_ccc > ccc) {
+                        /* move c back past the marks of a higher class (stable: equal classes keep order) */
+                        Py_ssize_t j = o.len - 1;
+                        while (j > 0) {
+                            Py_UCS4 prev = o.buf[j - 1];
+                            unsigned pc = (Py_ssize_t)prev < nprops ? (props[prev] & 0xFF) : 0;
+                            if (pc <= ccc) break;
+                            o.buf[j] = prev;
+                            j--;
+                        }
+                        o.buf[j] = c;
+                    } else last_ccc = ccc;
+                }
+            }
         }
     });
     if (err) { PyMem_Free(o.buf); return NULL; }
     if (bail) { PyMem_Free(o.buf); Py_RETURN_NONE; }
-    return out_finish(&o);
+    PyObject *s = out_finish(&o);
+    if (!s) return NULL;
+    return Py_BuildValue("(Ni)", s, needs_nfc);
 }
 
 static PyMethodDef Table_methods[] = {
     {"key", (PyCFunction)Table_key, METH_O, "Translated text, split on whitespace, joined by one space; None on a bail codepoint."},
     {"hashes", (PyCFunction)Table_hashes, METH_O, "Packed native uint64 xxh3_64 of each token of key(text); None on a bail codepoint."},
-    {"clean", (PyCFunction)Table_clean, METH_O, "Translated text with spaces and blank lines tidied; None on a bail codepoint."},
+    {"clean", (PyCFunction)Table_clean, METH_O, "(translated text with spaces and blank lines tidied and marks in canonical order, "
+     "whether NFC may still change it); None on a bail codepoint."},
     {NULL, NULL, 0, NULL}
 };
 

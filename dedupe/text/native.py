@@ -30,7 +30,27 @@ DELETE, BAIL, MULTI_BASE = -1, -2, -10
 AVAILABLE = _native is not None
 
 
-def build_table(mapping, size: int, bail: frozenset[int] = frozenset()):
+def nfc_props() -> bytes:
+    """uint16 per codepoint below ``_RAW_SIZE`` for ``Table.clean``: the canonical combining class,
+    plus 0x100 for a character NFC may compose or decompose (those leave the check to Python)."""
+    _, sensitive, _ = _nfc_pairs()
+    props = array("H", bytes(2 * _RAW_SIZE))
+    for cp in sensitive:
+        if cp < _RAW_SIZE:
+            c = chr(cp)
+            ccc = unicodedata.combining(c)
+            stable = unicodedata.is_normalized("NFC", c) and cp not in _second_halves()
+            props[cp] = ccc | (0 if stable else 0x100)
+    return props.tobytes()
+
+
+def _second_halves() -> frozenset[int]:
+    by_second, _, _ = _nfc_pairs()
+    jamo = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    return frozenset(by_second) | jamo
+
+
+def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: bytes | None = None):
     """A ``_native.Table`` for ``mapping`` (a ``list_table`` list or a ``{codepoint: str | None}`` dict).
 
     Codepoints at or past ``size`` map to themselves, as with ``str.translate``
@@ -56,7 +76,9 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset()):
     for cp in bail:
         if cp < size:
             codes[cp] = BAIL
-    return _native.Table(codes.tobytes(), multi)
+    if props is None:
+        return _native.Table(codes.tobytes(), multi)
+    return _native.Table(codes.tobytes(), multi, props)
 
 
 # --- which codepoints make the raw-text key depend on NFC ----------------------

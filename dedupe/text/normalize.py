@@ -211,11 +211,17 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if native.AVAILABLE and not options._table and not options.persian_to_arabic:
-        done = _native_clean().clean(text)  # None when the text has a ZWNJ: decided below
-        if done is not None:
-            if not unicodedata.is_normalized("NFC", done):
+        done, maybe_not_nfc = _native_clean().clean(text)  # marks put in canonical order; compositions left here
+        if cd.ZWNJ not in done:
+            if maybe_not_nfc and not unicodedata.is_normalized("NFC", done):
                 done = _tidy(unicodedata.normalize("NFC", done))
             return done
+        if not is_persian_or_urdu(done):  # Arabic text: ZWNJ is keyboard noise (the zwnj rule)
+            done = _tidy(done.replace(cd.ZWNJ, ""))
+            if not unicodedata.is_normalized("NFC", done):  # marks a ZWNJ kept apart may now meet
+                done = _tidy(unicodedata.normalize("NFC", done))
+            return done
+        # Persian or Urdu with ZWNJ: the run rule below
     first = cd.NEEDS_TRANSLATE.search(text)
     if first:
         text = cd.translate(text, cd.TRANSLATE_RUN, cd.CLEAN_LIST, first)
@@ -232,8 +238,8 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
 
 @lru_cache(maxsize=1)
 def _native_clean():
-    """C table for ``clean``'s fused translation with the tidy-up; ZWNJ makes it hand back to Python."""
-    return native.build_table(cd.CLEAN_LIST, len(cd.CLEAN_LIST), frozenset({ord(cd.ZWNJ)}))
+    """C table for ``clean``'s fused translation with the tidy-up (ZWNJ kept: ``clean`` decides it after)."""
+    return native.build_table(cd.CLEAN_LIST, len(cd.CLEAN_LIST), frozenset(), native.nfc_props())
 
 
 def clean_by_rules(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
