@@ -353,23 +353,35 @@ def label_verdicts():
 
 def test_hand_labels_development(label_verdicts):
     """Development labels (every row whose sample is not heldout*, incl. the old held-out set
-    re-tagged dev_was_heldout1*): 235/235 chrome stripped, 659/661 content kept when measured.
-    The two content losses are AlMayadeen leads that the near-repeat rule takes (paragraphs.py)."""
+    re-tagged dev_was_heldout1*): 235/235 chrome stripped, 661/661 content kept when measured.
+    (The two AlMayadeen leads the near-repeat rule used to take stay since paragraphs.py asks
+    near repeats to be of similar length.)"""
     recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if not x[0]["sample"].startswith("heldout")])
     assert (n_chrome, n_content) == (235, 661)
     assert recall >= 0.995
-    assert precision >= 0.996
+    assert precision >= 0.998
 
 
 def test_hand_labels_heldout2(label_verdicts):
-    """Held-out-2 (labelled after the rules were frozen, evaluated once; see BOILERPLATE_LABELS.md):
-    68/78 chrome stripped (0.872) and 428/435 content kept (0.984) at the first and only evaluation.
-    Floors just below those figures, so a regression fails. These are below the issue's targets
-    (0.95 / 0.995): the rules were not tuned on this set."""
+    """Held-out-2 (labelled after the round-1 rules were frozen; see BOILERPLATE_LABELS.md): 68/78
+    chrome (0.872) and 428/435 content (0.984) at its first and only evaluation as a held-out set.
+    Its misses were then studied for round 2 (the near-repeat change in paragraphs.py), so it is
+    no longer strictly held out: now 68/78 and 433/435 (0.995). Floors just below, so a
+    regression fails."""
     recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout2")])
     assert (n_chrome, n_content) == (78, 435)
     assert recall >= 0.87
-    assert precision >= 0.983
+    assert precision >= 0.993
+
+
+def test_hand_labels_heldout3(label_verdicts):
+    """Held-out-3 (582 lines, labelled before any round-2 rule was written and evaluated once, see
+    BOILERPLATE_LABELS.md): 72/85 chrome stripped (0.847) and 494/497 content kept (0.994).
+    Floors just below those figures. Below the issue's chrome target (0.95): do not tune on it."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout3")])
+    assert (n_chrome, n_content) == (85, 497)
+    assert recall >= 0.84
+    assert precision >= 0.992
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

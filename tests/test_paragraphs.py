@@ -52,6 +52,57 @@ def test_a_short_run_of_refrains_stays_but_a_pasted_block_goes():
     assert [i for i in dropped if 3 <= i < len(lines) - 3] == []
 
 
+def test_a_short_line_whose_words_a_long_paragraph_contains_is_not_a_repeat():
+    # saudinewsnet-2015-07-25-01189: a quoted letter's salutation after the sentence that names the addressee
+    intro = ("صدر عن قيادة قوات التحالف بيان بشأن الالتزام بهدنة إنسانية في اليمن فيما يلي نصه استجابة لطلب "
+             "فخامة الرئيس عبدربه منصور هادي رئيس الجمهورية اليمنية في رسالته الموجهة لأخيه خادم الحرمين "
+             "الشريفين الملك سلمان بن عبدالعزيز آل سعود ملك المملكة العربية السعودية")
+    salutation = "الأخ العزيز خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز آل سعود"
+    assert repeated_paragraphs(_keys([intro, salutation] + _unique(6, "l"))) == {}
+
+
+def test_a_lead_restated_inside_a_longer_later_paragraph_stays_but_its_re_appended_copy_goes():
+    # AlMayadeen: the lead (description) first, a concluding paragraph that restates it, the lead appended again
+    lead = _unique(1, "lead")[0]
+    conclusion = "وبالتالي فإن " + lead + " " + " ".join(f"تتمة{j}" for j in range(30))
+    lines = [lead] + _unique(8, "m") + [conclusion, lead]
+    assert repeated_paragraphs(_keys(lines)) == {10: ("repeat", 0)}
+
+
+def test_a_pull_quote_restated_far_below_at_similar_length_stays():
+    quote = _unique(1, "q")[0]
+    lines = [quote] + _unique(8, "m") + ["لذلك، " + quote + " في النهاية"] + _unique(4, "n")
+    assert repeated_paragraphs(_keys(lines)) == {}
+
+
+def test_a_standfirst_right_above_the_fuller_first_paragraph_goes():
+    # seed 004: the standfirst (2) and the first paragraph (3) that restates it with a few more words
+    head = "فرار أسر قيادات داعش من الرقة قبل المعركة الكبرى"
+    standfirst = ("نحو 300 من عائلات تنظيم داعش الأجانب فروا منذ فجر الجمعة من مدينة الرقة التي تواجه "
+                  "هجوما عسكريا واسعا من قوات سوريا الديمقراطية")
+    first = ("فر نحو 300 من عائلات تنظيم داعش الأجانب منذ فجر الجمعة من مدينة الرقة التي تواجه هجوما "
+             "عسكريا واسعا من قوات سوريا الديمقراطية وفق المرصد السوري لحقوق الإنسان")
+    assert repeated_paragraphs(_keys([head, standfirst, first] + _unique(8, "m"))) == {1: ("near_repeat", 2)}
+
+
+def test_a_pasted_block_whose_second_copy_is_fuller_drops_the_first_copy():
+    # saudinewsnet-2015-07-22-01343: two versions of the report one after the other, the second a little longer
+    block = _unique(3, "p")
+    fuller = [p + " أمس" for p in block]
+    lines = _unique(2, "a") + block + _unique(3, "b") + fuller + _unique(3, "c")
+    assert sorted(repeated_paragraphs(_keys(lines))) == [2, 3, 4]
+
+
+def test_a_body_paragraph_restating_a_long_lead_stays_but_a_headline_repeat_goes():
+    lead = _unique(1, "lead")[0] + " " + " ".join(f"تفصيل{j}" for j in range(8))   # 21 tokens: a lead
+    body = _unique(10, "m")
+    restated = "وأضاف أن " + lead
+    assert repeated_paragraphs(_keys([lead] + body[:5] + [restated] + body[5:])) == {}
+    head = "عنوان الخبر عن معركة الرقة اليوم وما بعدها من تطورات"                       # 11 tokens: a headline
+    lines = [head] + body[:5] + [head.rsplit(" ", 1)[0]] + body[5:]                  # printed again, cut short
+    assert repeated_paragraphs(_keys(lines)) == {6: ("near_repeat", 0)}
+
+
 # --- may_repeat: the cheap pre-check must never hide a repeat --------------------------------------
 
 from array import array as _array

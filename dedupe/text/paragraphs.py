@@ -3,8 +3,18 @@ that restates the lead, a headline printed again after the body).
 
 A paragraph is a non-empty line. Exact repeats (same match key) keep their first
 occurrence. Near repeats are found by word-bigram *containment*: when most of a
-shorter paragraph's bigrams occur in a longer one, the shorter is a restatement
-and the longer survives, because it carries everything the shorter says.
+shorter paragraph's bigrams occur in a longer one *of similar length* (the shorter
+has at least ``NEAR_LENGTH_SHARE`` of the longer's bigrams), the shorter is a
+restatement and the longer survives, because it carries everything the shorter
+says. A short paragraph whose words a much longer one happens to contain (a
+letter's salutation after the sentence that names the addressee, a lead that a
+concluding paragraph quotes) is not a repeat.
+
+Which of the two goes: a later restatement goes; an earlier, shorter paragraph
+goes for a fuller later one only when the fuller one follows it directly (a
+standfirst over the first paragraph that restates it) or when it belongs to a
+pasted block (a run, see below). An opinion piece's pull quote at the top, restated
+in a later paragraph, is content and stays.
 
 Only repeats that look like page assembly are dropped: a run of repeated
 paragraphs of at least ``RUN_MIN_TOKENS`` tokens (a pasted block), a lone repeat within ``EDGE_ZONE`` paragraphs of
@@ -25,6 +35,9 @@ from . import native
 MIN_NEAR_TOKENS = 8
 #: Share of the shorter paragraph's bigrams that must appear in the longer one.
 NEAR_CONTAINMENT = 0.8
+#: The shorter paragraph of a near repeat has at least this share of the longer one's distinct bigrams
+#: (similar length): a short line whose words a long paragraph contains is not a restatement of it.
+NEAR_LENGTH_SHARE = 0.5
 #: Exact repeats shorter than this many key tokens are kept (refrains, "***").
 MIN_EXACT_TOKENS = 2
 #: Content paragraphs at each end of a document where a lone repeat is dropped.
@@ -32,6 +45,9 @@ EDGE_ZONE = 3
 #: A run of consecutive repeats is a pasted block when it has this many key tokens; shorter runs (a pair of
 #: refrain verses, as in Surah Ash-Shu'ara) stay.
 RUN_MIN_TOKENS = 40
+#: A first paragraph of at most this many key tokens is a headline: its near repeats go anywhere. A longer
+#: first paragraph (a lead) goes anywhere only as an exact repeat; a body paragraph restating it is content.
+HEADLINE_TOKENS = 16
 
 
 _BIGRAM_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -43,7 +59,9 @@ def may_repeat(line_tokens: Sequence[bytes]) -> bool:
     Most documents repeat nothing. A repeat needs two equal paragraphs, or two
     paragraphs of at least ``MIN_NEAR_TOKENS`` tokens where the smaller shares
     ``NEAR_CONTAINMENT`` of its bigrams with the other, hence with *some* other
-    paragraph; that count is taken for every paragraph at once with numpy. Hash
+    paragraph; that count is taken for every paragraph at once with numpy. (A near
+    repeat must also be of similar length, ``NEAR_LENGTH_SHARE``: a further condition
+    the pre-check leaves out, so it stays necessary.) Hash
     collisions can only say True wrongly, never False. The C accelerator runs
     the same count (same bigram hashes) with a hash table.
     """
@@ -99,9 +117,12 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
         return dropped
     first_seen: dict[tuple[str, ...], int] = {}
     live = _LiveParagraphs()
+    in_block_only: set[int] = set()  # earlier paragraphs restated further down: dropped only inside a pasted block
+    prev = -1  # the previous non-empty paragraph
     for i, toks in enumerate(keys):
         if not toks:
             continue
+        before, prev = prev, i
         key = tuple(toks)
         if key in first_seen:
             if len(toks) >= MIN_EXACT_TOKENS:
@@ -116,15 +137,24 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
             if len(live.grams[match]) >= len(mine):
                 dropped[i] = ("near_repeat", match)
                 continue
-            # the newcomer is the fuller version: it replaces the earlier one
-            dropped[match] = ("near_repeat", i)
-            live.remove(match)
+            # the newcomer is the fuller version: it replaces the earlier one right above it
+            # (a standfirst); one further up only inside a pasted block, so it stays live
+            if match == before:
+                dropped[match] = ("near_repeat", i)
+                live.remove(match)
+            elif match not in dropped:
+                dropped[match] = ("near_repeat", i)
+                in_block_only.add(match)
         live.add(i, mine)
-    return dict(sorted(_assembly_repeats(dropped, keys).items()))
+    return dict(sorted(_assembly_repeats(dropped, keys, in_block_only).items()))
 
 
-def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, int]]:
-    """The repeats that page assembly made (see the module docstring); refrains are left out."""
+def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequence[str]],
+                      in_block_only: set[int] = frozenset()) -> dict[int, tuple[str, int]]:
+    """The repeats that page assembly made (see the module docstring); refrains are left out.
+
+    ``in_block_only``: repeats that count only inside a pasted block (an earlier paragraph that a
+    fuller one further down restates)."""
     order = [i for i, toks in enumerate(keys) if toks]
     pos = {i: k for k, i in enumerate(order)}
     last = len(order) - EDGE_ZONE
@@ -137,8 +167,13 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
         if len(run) >= 2 and sum(len(keys[j]) for j in run) >= RUN_MIN_TOKENS:
             in_run.update(run)
         run = []
+    # the first paragraph is a headline when it is short; a longer one (a lead, AlMayadeen's description)
+    # may be restated by a body paragraph, which is content
+    headline = order[0] if len(keys[order[0]]) <= HEADLINE_TOKENS else None
     return {i: why for i, why in dropped.items()
-            if pos[i] < EDGE_ZONE or pos[i] >= last or why[1] == order[0] or i in in_run}
+            if i in in_run or (i not in in_block_only
+                               and (pos[i] < EDGE_ZONE or pos[i] >= last
+                                    or why[1] == headline or (why[0] == "repeat" and why[1] == order[0])))}
 
 
 def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
@@ -181,13 +216,17 @@ class _LiveParagraphs:
                 self.index[g].remove(j)
 
     def near_match(self, mine: frozenset) -> int | None:
-        """The live paragraph sharing most bigrams with ``mine`` (lowest index on ties),
-        if it shares at least ``NEAR_CONTAINMENT`` of the smaller one's bigrams."""
+        """Of the live paragraphs of similar length (``NEAR_LENGTH_SHARE``) that share at least
+        ``NEAR_CONTAINMENT`` of the smaller one's bigrams with ``mine``, the one sharing most
+        (lowest index on ties); None if there is none."""
         counts = self._shared_indexed(mine) if self.index is not None else self._shared_direct(mine)
-        if not counts:
-            return None
-        j, top = min(counts.items(), key=_most_shared_first)
-        return j if top >= NEAR_CONTAINMENT * min(len(mine), len(self.grams[j])) else None
+        best = None
+        for j, n in counts.items():
+            small, large = sorted((len(mine), len(self.grams[j])))
+            if n >= NEAR_CONTAINMENT * small and small >= NEAR_LENGTH_SHARE * large \
+                    and (best is None or _most_shared_first((j, n)) < _most_shared_first(best)):
+                best = (j, n)
+        return None if best is None else best[0]
 
     def _shared_direct(self, mine: frozenset) -> dict[int, int]:
         shared = {j: len(mine & theirs) for j, theirs in self.grams.items()}
