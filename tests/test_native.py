@@ -180,3 +180,15 @@ def test_mark_sequences_reordered_like_nfc():
     with pure():
         slow = [clean(t) for t in texts]
     assert fast == slow
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_utf8_len_equals_encode(text):
+    assert native.utf8_len(text) == len(text.encode())
+
+
+def test_utf8_len_of_a_lone_surrogate_raises_like_encode():
+    with pytest.raises(UnicodeEncodeError):
+        native.utf8_len("a\ud800")

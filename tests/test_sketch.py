@@ -95,3 +95,15 @@ def test_banding_equals_datasketch_optimizer():
         fp, fn = error_rates(0.7, b, r)
         assert abs(fp - _false_positive_probability(0.7, b, r)) < 1e-9
         assert abs(fn - _false_negative_probability(0.7, b, r)) < 1e-9
+
+
+from hypothesis import given as _given, strategies as _st  # noqa: E402
+
+from dedupe.sketch.minhash import sorted_unique  # noqa: E402
+
+
+@_given(_st.lists(_st.integers(0, 2**32 - 1), max_size=300))
+def test_sorted_unique_equals_numpy_unique(values):
+    arr = np.array(values, dtype=np.uint32)
+    got = sorted_unique(arr)
+    assert got.dtype == np.uint32 and np.array_equal(got, np.unique(arr))

@@ -534,7 +534,26 @@ static PyObject *may_repeat(PyObject *mod, PyObject *args) {
     Py_RETURN_FALSE;
 }
 
+static PyObject *utf8_len(PyObject *mod, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "utf8_len needs a str"); return NULL; }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), total = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (PyUnicode_IS_ASCII(text)) return PyLong_FromSsize_t(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) total += 1;
+        else if (c < 0x800) total += 2;
+        else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) return PyLong_FromLong(-1);  /* str.encode() raises: caller's business */
+            total += 3;
+        } else total += 4;
+    }
+    return PyLong_FromSsize_t(total);
+}
+
 static PyMethodDef module_methods[] = {
+    {"utf8_len", utf8_len, METH_O, "utf8_len(text) -> len(text.encode()) without encoding; -1 when text has a lone surrogate."},
     {"may_repeat", may_repeat, METH_VARARGS,
      "may_repeat(lines, min_tokens, containment) -> bool: the pre-check of dedupe.text.paragraphs.may_repeat."},
     {"minhash_update", minhash_update, METH_VARARGS,

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from ..config import Config
 from ..document import Document, Quarantined
+from ..text.native import utf8_len
 from ..errors import AccountingError, BadInputError, ConfigError
 from ..io.listing import InputFile, list_inputs
 from ..io.readers import RawLine, Reader
@@ -248,7 +249,7 @@ class LocalExecutor:
                     stats.add("bytes_out", item.bytes_out)
                     writers["kept"].write_json(item.payload)
                 else:
-                    stats.add("bytes_out", len(item.text.encode()))
+                    stats.add("bytes_out", utf8_len(item.text))
                     writers["kept"].write(kept_record(item, cfg))
             if audit and item.audit:
                 audit.write(item)

@@ -9,6 +9,7 @@ import orjson
 
 from ..config import Config
 from ..document import Document, Quarantined
+from ..text.native import utf8_len
 from ..io.readers import RawLine, parse_fast
 from ..stats import Stats
 from ..steps.base import chain
@@ -78,7 +79,7 @@ def run_worker_batch(items: list[Item]) -> tuple[list[Item], Stats]:
             continue
         if serialize and not item.removed:
             item.payload = orjson.dumps(kept_record(item, config))
-            item.bytes_out, item.chars = len(item.text.encode()), len(item.text)
+            item.bytes_out, item.chars = utf8_len(item.text), len(item.text)
             item.text = item.record = None
         elif field in item.record:
             item.record[field] = None

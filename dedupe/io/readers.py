@@ -24,6 +24,7 @@ import xxhash
 import zstandard
 
 from ..document import Document, Quarantined
+from ..text.native import utf8_len
 from .decoding import Decoder, UndecodableError
 from .listing import InputFile
 
@@ -71,7 +72,7 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
         return item
     doc_id = record.get(id_field)
     doc_id = f"{item.source}:{item.line}" if doc_id is None else str(doc_id)
-    return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=len(text.encode()), registered=False)
+    return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=utf8_len(text), registered=False)
 
 #: field added to a kept record whose bytes were not UTF-8 (value: the code page used)
 ENCODING_FIELD = "input_encoding"
@@ -350,4 +351,4 @@ class Reader:
             return Quarantined(f.name, lineno, f"text field {self.text_field!r} {what}", escape(raw))
         doc_id = record.get(self.id_field)
         doc_id = f"{f.name}:{lineno}" if doc_id is None else str(doc_id)
-        return self._document(f, doc_id, text, lineno, record, encoding, len(text.encode()))
+        return self._document(f, doc_id, text, lineno, record, encoding, utf8_len(text))

@@ -10,7 +10,7 @@ import xxhash
 
 from ..config import Config
 from ..document import Document
-from ..sketch.minhash import MinHasher
+from ..sketch.minhash import MinHasher, sorted_unique
 from ..stats import Stats
 from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
@@ -159,7 +159,7 @@ class SignStep(BatchStep):
             for doc, sig, sh in zip(docs, self.minhasher.signatures(shingles), shingles):
                 doc.signature = sig
                 if self.keep_shingles:
-                    doc.shingles = np.unique(sh)
+                    doc.shingles = sorted_unique(sh)
         if self.paragraphs:
             self.paragraphs.sign(docs)
         for doc in docs:

@@ -48,7 +48,7 @@ from ..config import Config
 from ..document import Document
 from ..sketch.bands import band_hashes
 from ..sketch.lsh import optimal_param
-from ..sketch.minhash import MinHasher
+from ..sketch.minhash import MinHasher, sorted_unique
 from ..sketch.verify import exact_jaccard
 from ..stats import Stats
 from ..text.normalize import spaces
@@ -116,7 +116,7 @@ class ParagraphSigner:
                 if self.near and n >= self.min_tokens:
                     if self.near_hasher is not None:
                         tokens = self.near_hasher.line_bytes(line)
-                    sh = np.unique(shingle_hashes(np.frombuffer(tokens, dtype=np.uint64), self.ngram))
+                    sh = sorted_unique(shingle_hashes(np.frombuffer(tokens, dtype=np.uint64), self.ngram))
                     if len(sh):
                         signed[i] = len(shingles)
                         shingles.append(sh)
