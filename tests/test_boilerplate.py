@@ -210,6 +210,71 @@ def test_link_label_before_a_bare_link():
     assert strip_lines([LONG, sentence, "http://www.mcs.gov.sa/x"])[1] is None
 
 
+# --- round 2: footers without a name line, bare captions, link prompts closing a sentence -----------
+def test_bio_and_desk_footers_without_a_name_line():
+    for footer in ["* مسؤول في الخارجية الأميركية (1982 - 2003)", "* ماجستير في القيادة وإدارة التعليم ــ سيدني/ أستراليا",
+                   "* قسم التثقيف الصحي", "*متخصص بالشأن الاجتماعي"]:
+        assert strip_lines([LONG, LONG, clean(footer)])[-1] == "bio_footer", footer
+    desk = ["إدارة العلاقات العامة والإعلام", "بوزارة الشؤون البلدية والقروية"]
+    assert strip_lines([LONG, "", *desk])[-2:] == ["desk_signature"] * 2
+    assert strip_lines([LONG, "", desk[0]])[-1] == "desk_signature"
+
+
+def test_footer_words_in_content_are_left_alone():
+    # a starred sub-heading with a bio or desk word, running text under it
+    assert strip_lines([LONG, LONG, "* قسم الطوارئ", LONG])[2] is None
+    assert strip_lines([LONG, LONG, "* مسؤول الملف", LONG])[2] is None
+    # a list of ministries closing an article: marked entries
+    assert strip_lines([LONG, "وشارك في الاجتماع ممثلو الجهات التالية", "1- وزارة الصحة", "2- وزارة التعليم"])[2:] == [None] * 2
+    # desk words in sentences, or anywhere but the end
+    assert strip_lines([LONG, "وزارة الصحة تؤكد سلامة المياه في جميع الأحياء.", ])[-1] is None
+    assert strip_lines([LONG, "إدارة الأزمات", LONG])[1] is None
+    # only desk lines, no running text before them
+    assert strip_lines(["إدارة الموارد البشرية", "قسم التوظيف"]) == [None, None]
+
+
+def test_bare_captions_after_running_text():
+    body = [LONG, LONG, LONG]
+    assert strip_lines(body + ["", "حرفي يجهز منتجاته اليدوية تمهيدا لعرضها"])[-1] == "caption"
+    assert strip_lines(body + ["", "من الطب المنزلي"])[-1] == "caption"
+    spaced = [LONG, "", LONG, "", LONG, "", "عروض فنية بمسرح الطفل", "", "ركن تلوين الوجوه محبب للأطفال"]
+    assert strip_lines(spaced)[-3::2] == ["caption"] * 2
+
+
+def test_short_closing_lines_that_are_content_stay():
+    body = [LONG, LONG, LONG]
+    assert strip_lines(body + ["", "والله ولي التوفيق"])[-1] is None            # led by the conjunction و
+    assert strip_lines(body + ["", "في انتظار القرار"])[-1] is None             # led by a function word
+    assert strip_lines(body + ["", "• تعزيز الصحة النفسية"])[-1] is None        # a list entry
+    assert strip_lines(body + ["", "هل يفعلها الاتحاد هذه المرة؟"])[-1] is None  # sentence punctuation
+    # one short line after a body written with blank lines between paragraphs
+    assert strip_lines([LONG, "", LONG, "", "السؤال الذي يبقى مطروحا"])[-1] is None
+    # a body with short lines of its own (sub-headings, verses): the last short lines are text too
+    assert strip_lines([LONG, "عنوان فرعي قصير", LONG, "", "خلاصة القول في سطر"])[-1] is None
+    assert strip_lines([LONG, "", "يا ليل الصب متى غده", "", LONG, "", "قد يكون الغيب حلوا", "",
+                        "إنما الحاضر أحلى"])[-3::2] == [None, None]
+
+
+def test_link_prompt_closing_a_sentence_is_trimmed_not_dropped():
+    line = clean('وعنون الدكتور "الحبيب" أول مقالاته في "سبق" بـ"إدارة المتعة"؛ للاطلاع على المقال .. أضغط هنا ')
+    assert classify_line(line) is None
+    assert trim_line(line) == (clean('وعنون الدكتور "الحبيب" أول مقالاته في "سبق" بـ"إدارة المتعة"'), "cta_tail")
+    # a prompt alone, or with too little text before it, is still chrome
+    assert classify_line("للاطلاع على التفاصيل اضغط هنا") == "lexicon_phrase"
+    assert classify_line("١- فتح المنبه المعالج المزود بالتطبيق اضغط هنا.") == "lexicon_phrase"
+    assert classify_line("شاهد الفيديو. اضغط هنا") == "lexicon_phrase"
+
+def test_link_prompt_is_kept_only_when_trim_line_cuts_it():
+    # classify_line keeps a sentence for trim_line's prompt cut only when trim_line will make it
+    line = "ذهب الوفد إلى الاجتماع وناقش القضايا المطروحة كلها، للمزيد click here"
+    assert classify_line(line) is None
+    assert trim_line(line) == ("ذهب الوفد إلى الاجتماع وناقش القضايا المطروحة كلها", "cta_tail")
+    # a prompt followed by a run of marks is past trim_line's test of the line's end: dropped as before
+    dotted = "ذهب الوفد إلى الاجتماع وناقش القضايا المطروحة كلها؛ للمزيد اضغط هنا " + "." * 20
+    assert classify_line(dotted) == "lexicon_phrase"
+    assert trim_line(dotted) == (dotted, None)
+
+
 # --- inline trimming ----------------------------------------------------------------------
 @pytest.mark.parametrize("line,expected,rule", [
     ("والتحقيق لا يزال مستمرا. سمات الصين ايفون بكين", "والتحقيق لا يزال مستمرا.", "tag_tail"),
@@ -365,23 +430,26 @@ def test_hand_labels_development(label_verdicts):
 def test_hand_labels_heldout2(label_verdicts):
     """Held-out-2 (labelled after the round-1 rules were frozen; see BOILERPLATE_LABELS.md): 68/78
     chrome (0.872) and 428/435 content (0.984) at its first and only evaluation as a held-out set.
-    Its misses were then studied for round 2 (the near-repeat change in paragraphs.py), so it is
-    no longer strictly held out: now 68/78 and 433/435 (0.995). Floors just below, so a
-    regression fails."""
+    Its misses were then studied for round 2 (the near-repeat change in paragraphs.py; the footer,
+    desk-signature, bare-caption and link-prompt rules in boilerplate.py), so it is no longer
+    strictly held out: now 77/78 (0.987) and 434/435 (0.998). Floors just below, so a regression
+    fails."""
     recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout2")])
     assert (n_chrome, n_content) == (78, 435)
-    assert recall >= 0.87
-    assert precision >= 0.993
+    assert recall >= 0.98
+    assert precision >= 0.996
 
 
 def test_hand_labels_heldout3(label_verdicts):
     """Held-out-3 (582 lines, labelled before any round-2 rule was written and evaluated once, see
-    BOILERPLATE_LABELS.md): 72/85 chrome stripped (0.847) and 494/497 content kept (0.994).
-    Floors just below those figures. Below the issue's chrome target (0.95): do not tune on it."""
+    BOILERPLATE_LABELS.md): 72/85 chrome stripped (0.847) and 494/497 content kept (0.994) with the
+    round-1 boilerplate rules and the near-repeat change; 74/85 (0.871) and 496/497 (0.998) with
+    the round-2 boilerplate rules, frozen before that one evaluation. Floors just below the latter.
+    Below the issue's chrome target (0.95): do not tune on it."""
     recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout3")])
     assert (n_chrome, n_content) == (85, 497)
-    assert recall >= 0.84
-    assert precision >= 0.992
+    assert recall >= 0.86
+    assert precision >= 0.996
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

@@ -109,6 +109,16 @@ _BIO_WORDS = """
 أستاذ | استاذ | كاتب | كاتبة | باحث | باحثة | زميل | محلل | محللة | رئيس | مدير | استشاري | استشارية | خبير
 خبيرة | أكاديمي | أكاديمية | صحافي | صحفي | صحافية | سفير | وزير | مستشار | عضو | نائب | بروفيسور | محاضر
 وحدة | خدمة | بالاتفاق | خاص | مراسل | مراسلة | طبيب | دكتور | مؤلف | أمين | الأمين | محامي | مهندس
+مسؤول | مسؤولة | مسئول | مسئولة | موظف | موظفة | ماجستير | دكتوراه | بكالوريوس | متخصص | متخصصة | أخصائي
+أخصائية | اختصاصي | اختصاصية | معلم | معلمة | مشرف | مشرفة | عميد | وكيل | مؤسس | مؤسسة | إعلامي | إعلامية
+قسم | إدارة | الإدارة | مكتب | المكتب
+"""
+
+#: First words of a desk or ministry signing a press release or a column at its end
+#: (``'إدارة العلاقات العامة والإعلام' / 'بوزارة الشؤون البلدية والقروية'``).
+_DESK_OPENERS = """
+إدارة | الإدارة العامة | قسم | وحدة | مكتب | المكتب الإعلامي | العلاقات العامة | المركز الإعلامي
+وزارة | بوزارة | أمانة | بأمانة | هيئة | بهيئة | جمعية | بجمعية | فريق | مجلس إدارة | اللجنة الإعلامية
 """
 
 #: Widget words that may precede a title echo as a glued label ("طباعة <title>").
@@ -183,6 +193,7 @@ _PHRASE_RE = re.compile(r" (?:" + _trie_pattern(PHRASES) + r")(?= )")
 CREDIT_WORDS = _keyed(_CREDIT_WORDS)
 PLACES = _keyed(_PLACES)
 BIO_WORDS = _keyed(_BIO_WORDS)
+DESK_OPENERS = tuple(k + " " for k in sorted(_keyed(_DESK_OPENERS), key=len, reverse=True))
 WIDGET_WORDS = frozenset(match_key(_WIDGET_WORDS).split())
 NAME_TITLES = frozenset(match_key(_NAME_TITLES).split())
 DATE_WORDS = frozenset(match_key(_DATE_WORDS).split())
@@ -407,8 +418,54 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         if is_byline_prefix(line, key, n_words):
             return "byline_prefix"
     if found and n_words <= MAX_PHRASE_WORDS:  # has_phrase
+        if _CTA_FOUND.issuperset(found) and _cta_hint(line[-16:]) and cta_tail_start(line) is not None:
+            return None  # a sentence that ends in a link prompt: trim_line cuts the prompt
         return "lexicon_phrase"
     return None
+
+
+#: Link prompts ("click here") that may close a real sentence.
+_CTA_KEYS = frozenset(match_key(p) for p in ("انقر هنا", "اضغط هنا", "click here"))
+#: ``_CTA_KEYS`` as ``_classify`` finds them (``_PHRASE_RE`` matches keep the leading space).
+_CTA_FOUND = frozenset(" " + k for k in _CTA_KEYS)
+_CTA_END = re.compile(r"(?:[اأإ]ضغط|انقر)(?:وا|ي)?\s+هنا\W*$|click\s+here\W*$", re.IGNORECASE)
+#: What leads the prompt's clause: ``'للاطلاع على المقال .. أضغط هنا'``.
+_CTA_LEAD = re.compile(r"(?:لل?[اإ]طلاع|لمشاهدة|للمشاهدة|لقراءة|للقراءة|للمزيد|لمزيد|للتسجيل|للتقديم)(?!\w)")
+_CLAUSE_END = re.compile(r"[؛;:،!؟?]|\.(?=\s)(?<!\.\.)")
+#: Words of running text a prompt must close for the line to be kept.
+MIN_CTA_TEXT_WORDS = 6
+
+
+def _cta_hint(end: str) -> bool:
+    """Does the end of a line (its last 16 characters) hold a prompt's ``هنا`` / ``here``? The
+    gate of ``trim_line``'s prompt cut (inlined there: keep in step); ``_classify`` keeps a line
+    for that cut only when trim_line will make it. One-character tests before the Latin ones (a
+    Latin needle in Arabic text costs a conversion); ``_CTA_END`` matches that it misses (a
+    prompt followed by 14 or more marks, mixed case ``'HeRe'``) are not cut, the line is dropped."""
+    return "هنا" in end or "e" in end and "ere" in end or "E" in end and "ERE" in end
+
+
+def cta_tail_start(line: str) -> int | None:
+    """Where a link prompt closing a real sentence starts (``'...بـ"إدارة المتعة"؛ للاطلاع على
+    المقال .. أضغط هنا'``): the clause led by ``للاطلاع`` and the like, else the clause after the
+    last punctuation, when at least ``MIN_CTA_TEXT_WORDS`` words of text come before it. None
+    for a prompt alone or one that is the whole line."""
+    m = _CTA_END.search(line)
+    if not m:
+        return None
+    window = max(0, m.start() - 80)
+    lead = None
+    for lead in _CTA_LEAD.finditer(line, window, m.start()):
+        pass
+    if lead is not None:
+        start = lead.start()
+    else:
+        ends = list(_CLAUSE_END.finditer(line, window, m.start()))
+        if not ends:
+            return None
+        start = ends[-1].end()
+    before = line[:start].rstrip(" \t.،؛;:-–—")
+    return len(before) if len(_TEXTLIKE.findall(before)) >= MIN_CTA_TEXT_WORDS else None
 
 
 #: A photo credit closing a byline: ``'(تصوير: علي الزهراني)'``, ``'_ تصوير – مهند قحطان – احمد علي'``,
@@ -475,6 +532,20 @@ _CAPTION_CUE = re.compile(
     r"|(?:^|\s)(?:في|أثناء|اثناء|خلال|لدى)\s+(?:انطلاق|افتتاح|حفل|ختام|زيارة|جولة|لقاء|اجتماع|استقبال|تدشين|"
     r"تكريم|تسلم|تسليم|توقيع|فعاليات|احتفال|احتفالية|رعاية|إطلاق|اطلاق|مراسم|تتويج)(?:\s|$)")
 MAX_CAPTION_WORDS = 10
+
+
+_MIN = match_key("من")
+#: Every open line of the body before one or two bare trailing captions has at least this many words.
+CAPTION_BODY_WORDS = 12
+
+
+def _is_bare_caption(key: str) -> bool:
+    """A trailing line that may be a caption without caption wording: two to seven words, not
+    led by a function word other than من (``'من الطب المنزلي'``) or by the conjunction و (a
+    closing sentence: ``'والله الموفق'``)."""
+    words = key.split()
+    return 2 <= len(words) <= 7 and (words[0] not in FUNCTION_WORDS or words[0] == _MIN) \
+        and not words[0].startswith("و")
 
 
 def is_caption(line: str, key: str) -> bool:
@@ -625,11 +696,12 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "head_byline"
         elif i == first and i != last and n_spaces <= 7 and is_lead_byline(line, key):
             verdicts[i] = "head_byline"
-        elif i in tail and i != first and is_bio_footer(line, key):
+        elif i in tail and i != first and is_bio_footer(line, key) and not _text_after(lines, keys, verdicts, i):
             verdicts[i] = "bio_footer"
         elif i in tail and i != first and n_spaces < MAX_BYLINE_WORDS and is_signature(line, key, last=i == last):
             verdicts[i] = "signature"
     _tail_blocks(lines, keys, verdicts, tail)
+    _desk_signature(lines, keys, verdicts, tail)
     title_idx = None
     if title is None:
         for i in filled:
@@ -661,7 +733,9 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
       (``'مذكرات فاتن حمامة (6): ...'`` under the headline ``'... فاتن حمامة (8): ...'``).
     - ``caption``: a photo caption (``is_caption``) as the first line of the text or in the
       tail zone, and a trailing gallery: three or more short captions each set off by blank
-      lines after a body written without blank lines.
+      lines after a body written without blank lines; or, without caption wording, one such
+      line after a body without blank lines, or two after any body, when every body line is
+      running text of ``CAPTION_BODY_WORDS`` words or more (``_is_bare_caption``).
     """
     # link labels: the line before a stripped link
     if "link_only" in verdicts:
@@ -721,6 +795,20 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
         if len(body) >= 2 and gaps <= 1:
             for i in gallery:
                 verdicts[i] = "caption"
+        return
+    # one or two bare captions (no caption wording) after a body of running text only: every
+    # open line a paragraph of CAPTION_BODY_WORDS words or more, and for one caption a body
+    # written without blank lines. The tests on the one or two lines first (they fail on most
+    # documents), then those on the body.
+    if not gallery or not all(_is_bare_caption(keys[i]) and not _LIST_MARK.match(lines[i]) for i in gallery):
+        return
+    body = [i for i in filled if i < gallery[-1]]
+    if len(gallery) == 1 and any(b - a > 1 for a, b in zip(body, body[1:])):
+        return
+    open_body = [i for i in body if verdicts[i] is None]
+    if open_body and all(lines[i].strip().count(" ") + 1 >= CAPTION_BODY_WORDS for i in open_body):
+        for i in gallery:
+            verdicts[i] = "caption"
 
 
 def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
@@ -739,6 +827,47 @@ def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str |
         for i in rest:
             if verdicts[i] is None:
                 verdicts[i] = "signature_block"
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-–—•*▪●]|\d+\s*[-.)]|[(]\d)")
+
+
+def _text_after(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], i: int) -> bool:
+    """Does running text (a line no rule took so far that is not a short label) follow line ``i``?
+    A footer closes the text: ``'* قسم الطوارئ'`` with a paragraph under it is a sub-heading."""
+    return any(lines[j].strip() and not verdicts[j] and not _is_label(lines[j], keys[j] or _key(lines[j]))
+               for j in range(i + 1, len(lines)))
+
+
+def _desk_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
+    """A desk or ministry signing the text at its end, without a name line before it:
+    ``'إدارة العلاقات العامة والإعلام' / 'بوزارة الشؤون البلدية والقروية'`` under a reply to
+    the paper. The last open lines of the tail zone: one to three label lines (short, no sentence
+    punctuation, no digits, no list mark), the first led by a desk word (``DESK_OPENERS``), after
+    a line of running text. A list of bodies at the end of an article is content: its entries
+    are marked or follow other short lines."""
+    block: list[int] = []
+    before = None  # the open line above the block
+    for i in reversed(tail):  # most documents end in running text: the first test fails
+        if verdicts[i] is not None:
+            continue
+        if len(block) == 3 or not _is_label(lines[i], keys[i]) or _HAS_DIGIT.search(lines[i]) \
+                or _LIST_MARK.match(lines[i]):
+            before = i
+            break
+        block.append(i)
+    if not block:
+        return
+    block.reverse()
+    start = next((k for k, i in enumerate(block) if (keys[i] + " ").startswith(DESK_OPENERS)), None)
+    if start is None:
+        return
+    if start > 0:
+        before = block[start - 1]
+    if before is None or _is_label(lines[before], keys[before]):
+        return
+    for i in block[start:]:
+        verdicts[i] = "desk_signature"
 
 
 # --- inline trimming -----------------------------------------------------------
@@ -769,7 +898,7 @@ _EMAIL_ARTIFACT = re.compile(r"\s*\[email\s?protected\]\s*(?:/\*\s*\*/)?\s*")
 _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 
 #: Rule names trim_line may return, joined with "+" when several apply (the line is kept, a part cut).
-TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix"})
+TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix", "cta_tail"})
 
 
 #: Words every ``_FOOTER_START`` alternative contains: substring tests (C speed) skip the regex scan.
@@ -829,6 +958,11 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
     start = _footer_start(line) if "للتواصل" in line or "مقالات" in line or "رابط الخبر" in line else None
     if start is not None and _has_text_before(line[:start]):
         line, _ = line[:start].rstrip(), rules.append("footer_tail")
+    end = line[-16:]  # a prompt closes the line: test its end only (_cta_hint inlined)
+    if "هنا" in end or "e" in end and "ere" in end or "E" in end and "ERE" in end:
+        cut = cta_tail_start(line)
+        if cut is not None:
+            line, _ = line[:cut], rules.append("cta_tail")
     m = _TAG_TAIL.search(line) if "سمات" in line else None  # the scan costs, the literal is rare
     if m and m.start() > 0 and m.group().count(" ") <= 20:
         line, _ = line[:m.start()].rstrip(), rules.append("tag_tail")
