@@ -229,8 +229,16 @@ class _LiveParagraphs:
         return None if best is None else best[0]
 
     def _shared_direct(self, mine: frozenset) -> dict[int, int]:
-        shared = {j: len(mine & theirs) for j, theirs in self.grams.items()}
-        return {j: n for j, n in shared.items() if n}
+        # only paragraphs of similar length can match (near_match's NEAR_LENGTH_SHARE test): skip the others
+        n = len(mine)
+        low, high = NEAR_LENGTH_SHARE * n, n / NEAR_LENGTH_SHARE
+        shared = {}
+        for j, theirs in self.grams.items():
+            if low <= len(theirs) <= high:
+                k = len(mine & theirs)
+                if k:
+                    shared[j] = k
+        return shared
 
     def _shared_indexed(self, mine: frozenset) -> Counter[int]:
         counts: Counter[int] = Counter()
