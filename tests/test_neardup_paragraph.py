@@ -209,3 +209,25 @@ def test_strip_clitics():
     assert strip_clitics("والحكومه") == strip_clitics("الحكومه") == strip_clitics("حكومه") == "حكومه"
     assert strip_clitics("و") == "" and strip_clitics("ولد") == "ولد" and strip_clitics("كتاب") == "كتاب"
     assert strip_clitics("للطلاب") == "طلاب"
+
+
+def test_clustered_survivor_protection_is_by_position_not_id(tmp_path):
+    """A document that merely shares a cluster survivor's id is not protected from paragraph dedup with it."""
+    def para(seed):
+        return " ".join(f"ك{seed}ل{i}م" for i in range(30))
+
+    p1, p2, p3, p4 = (para(k) for k in (1, 2, 3, 4))
+    docs = [
+        {"id": "x", "text": f"{p1}\n\n{p2}"},                      # a cluster survivor (b names it)
+        {"id": "d", "text": f"{p3}\n\n{p4}"},
+        {"id": "b", "text": f"{p1}\n\n{p2} ختام"},                 # near duplicate of the first
+        {"id": "x", "text": f"{p1}\n\n{p3}"},                      # same id as the survivor; every paragraph seen
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in docs))
+    out = tmp_path / "out"
+    run([src], out, Config().replace(dedup={"paragraph_dedup": True, "clusters": True}, run={"quiet": True}))
+    removed = [(r["id"], r["reason"]) for r in read_jsonl_dir(out / "removed")]
+    assert ("b", "near_duplicate") in removed
+    assert ("x", "too_short_after_paragraph_dedup") in removed
+    assert [r["id"] for r in read_jsonl_dir(out / "kept")] == ["x", "d"]

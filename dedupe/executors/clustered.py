@@ -145,9 +145,13 @@ class ClusteredDedup:
                        "members": [{"id": ids[m], "similarity": round(s, 4)} for m, s in members]}
                 fh.write(orjson.dumps(rec) + b"\n")
 
-    def survivors(self) -> frozenset[str]:
-        """Ids of documents that some removed document names as ``duplicate_of``."""
-        return frozenset(self.spill.ids[s] for s, _ in self.removed.values())
+    def survivors(self) -> frozenset[int]:
+        """Input positions (``seq``) of documents that some removed document names as ``duplicate_of``.
+
+        By position, not id: ids need not be unique, and a document sharing a survivor's id
+        must not be protected with it."""
+        named = {s for s, _ in self.removed.values()}
+        return frozenset(seq for seq, pos in self.spill.positions.items() if pos in named)
 
     def replay(self) -> Iterator[Document]:
         """Pass 2: every spilled document in input order, near-duplicates marked."""

@@ -225,10 +225,10 @@ class LocalExecutor:
                 yield item
 
     def _emitter(self, writers: dict[str, ShardedWriter], paragraphs: ParagraphDedup | None = None,
-                 survivors: frozenset[str] = frozenset()) -> Callable[[Document | None], None]:
+                 survivors: frozenset[int] = frozenset()) -> Callable[[Document | None], None]:
         """Writes one decided document (``paragraphs`` applied to kept ones first); ``None`` closes the audit.
 
-        A cluster survivor (in ``survivors``) is never removed by paragraph dedup: others name it.
+        A cluster survivor (its ``seq`` in ``survivors``) is never removed by paragraph dedup: others name it.
         """
         cfg, stats = self.config, self.stats
         kept = writers["kept"]
@@ -240,7 +240,7 @@ class LocalExecutor:
                     audit.close()
                 return
             if paragraphs and not item.removed:
-                paragraphs.apply(item, removable=item.id not in survivors)
+                paragraphs.apply(item, removable=item.seq not in survivors)
             if item.removed:
                 writers["removed"].write(removed_record(item))
             else:
