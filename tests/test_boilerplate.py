@@ -255,6 +255,57 @@ def test_short_closing_lines_that_are_content_stay():
                         "إنما الحاضر أحلى"])[-3::2] == [None, None]
 
 
+# --- round 3: name signatures without an author field, bios without a star, trailing labels -----------
+def test_name_signature_without_author_field():
+    assert strip_lines([LONG, LONG, "زياد عيتاني"])[-1] == "name_signature"           # a given name
+    assert strip_lines([LONG, LONG, "عبدالمجيد محمد المطيري"])[-1] == "name_signature"  # عبد...
+    assert strip_lines([LONG, LONG, "ريان بن خالد"])[-1] == "name_signature"           # بن inside
+    block = ["الدكتور/ عبد العزيز بن عبد الله الأحمد", "أستاذ التوجيه والإرشاد النفسي",
+             "المشرف العام على مركز حلول للاستشارات"]
+    assert strip_lines([LONG, LONG, *block])[2:] == ["name_signature", "signature_block", "signature_block"]
+
+
+def test_name_like_content_at_the_end_stays():
+    # the signatory of a decree or letter quoted in full: a short closing formula before it
+    assert strip_lines([LONG, LONG, "والله ولي التوفيق.", "سلمان بن عبدالعزيز آل سعود"])[-1] is None
+    # a list of names under its lead-in
+    names = ["محمد العتيبي", "خالد الحربي"]
+    assert strip_lines([LONG, "وقد فاز بالمراكز الأولى في المسابقة هذا العام كل من:", *names])[-2:] == [None, None]
+    # short closing lines that are no name: no given name, no title, no بن / آل
+    assert strip_lines([LONG, LONG, "دمتم سالمين"])[-1] is None
+    assert strip_lines([LONG, LONG, "والله المستعان"])[-1] is None
+    # a name followed by running text is a sub-heading or a list entry
+    assert strip_lines([LONG, LONG, "زياد عيتاني", LONG])[2] is None
+
+
+def test_bio_line_without_a_star_at_the_end():
+    assert strip_lines([LONG, LONG, clean("\x1a كاتب ومحلل سياسي ")])[-1] == "desk_signature"
+    assert strip_lines([LONG, LONG, "أستاذ اللسانيات بجامعة الملك سعود"])[-1] == "desk_signature"
+    # with running text after it, or after other short lines, it is text
+    assert strip_lines([LONG, "أستاذ الأجيال", LONG])[1] is None
+    assert strip_lines([LONG, "قصيدة قصيرة", "كاتب الكلمات مجهول"])[-1] is None
+
+
+def test_captions_round3():
+    body = [LONG, LONG, LONG]
+    # a gallery caption led by a noun that starts with و
+    assert strip_lines(body + ["", "وصول الطائرة الثالثة من المساعدات"])[-1] == "caption"
+    # a first-line caption led by a caption opener
+    title = "بلدية قصر ابن عقيل تطور طريق الملك عبدالعزيز"
+    assert strip_lines(["من عمليات تطوير الطريق", LONG, LONG], title=title)[0] == "caption"
+    assert strip_lines(["من أعمال الخير أن تبتسم في وجه أخيك.", LONG, LONG], title=title)[0] is None
+
+
+def test_trailing_attachment_and_dangling_labels():
+    assert strip_lines([LONG, LONG, "ملف الوظائف الصحية", "تحميل النموذج"])[-2:] == ["attachment_label"] * 2
+    assert strip_lines([LONG, LONG, "بنود مترابطة -"])[-1] == "dangling_label"
+    # file words in text, or a label with text after it, stay
+    assert strip_lines([LONG, "ملف الإسكان", LONG])[1] is None
+    assert strip_lines([LONG, "ملف الإسكان يتصدر اهتمامات المواطنين في المنطقة الشرقية", ])[-1] is None
+    assert strip_lines([LONG, "خلاصة القول -", LONG])[1] is None
+    assert strip_lines([LONG, LONG, "وبلغ عدد الفائزين 12 -"])[-1] is None  # digits
+
+
 def test_link_prompt_closing_a_sentence_is_trimmed_not_dropped():
     line = clean('وعنون الدكتور "الحبيب" أول مقالاته في "سبق" بـ"إدارة المتعة"؛ للاطلاع على المقال .. أضغط هنا ')
     assert classify_line(line) is None
@@ -444,12 +495,24 @@ def test_hand_labels_heldout3(label_verdicts):
     """Held-out-3 (582 lines, labelled before any round-2 rule was written and evaluated once, see
     BOILERPLATE_LABELS.md): 72/85 chrome stripped (0.847) and 494/497 content kept (0.994) with the
     round-1 boilerplate rules and the near-repeat change; 74/85 (0.871) and 496/497 (0.998) with
-    the round-2 boilerplate rules, frozen before that one evaluation. Floors just below the latter.
-    Below the issue's chrome target (0.95): do not tune on it."""
+    the round-2 boilerplate rules, frozen before that one evaluation. Its 11 misses were then studied
+    for round 3 (name signatures, bio lines without a star, و-led and first-line captions, trailing
+    labels), so it is semi-development now: 83/85 (0.976) and 496/497 (0.998). Floors just below."""
     recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout3")])
     assert (n_chrome, n_content) == (85, 497)
-    assert recall >= 0.86
+    assert recall >= 0.97
     assert precision >= 0.996
+
+
+def test_hand_labels_heldout4(label_verdicts):
+    """Held-out-4 (603 lines, 89 documents, two thirds SaudiNewsNet; labelled before any round-3 rule
+    was written, evaluated once with the round-3 rules frozen, see BOILERPLATE_LABELS.md): 69/84
+    chrome stripped (0.821) and 516/519 content kept (0.994). Floors just below. Below the issue's
+    targets (0.95 / 0.995): do not tune on it; a further round labels a fresh set."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout4")])
+    assert (n_chrome, n_content) == (84, 519)
+    assert recall >= 0.81
+    assert precision >= 0.992
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

@@ -121,6 +121,25 @@ _DESK_OPENERS = """
 وزارة | بوزارة | أمانة | بأمانة | هيئة | بهيئة | جمعية | بجمعية | فريق | مجلس إدارة | اللجنة الإعلامية
 """
 
+#: First words of an author-bio line that signs a column at its end without a star
+#: (``'كاتب ومحلل سياسي'``, ``'أستاذ التربية ... بجامعة الإمام'``): a ``_desk_signature`` opener too.
+_BIO_OPENERS = """
+كاتب | كاتبة | أستاذ | استاذ | أستاذة | باحث | باحثة | محلل | محللة | أكاديمي | أكاديمية | إعلامي | إعلامية
+صحفي | صحفية | صحافي | صحافية | مستشار | مستشارة | استشاري | استشارية | خبير | خبيرة | المشرف العام | عضو هيئة التدريس
+"""
+
+#: Given names a signature line may start with (``'زياد عيتاني'``, ``'ريان بن خالد'``); names led by
+#: عبد / أبو / ابن and lines with بن / آل need no entry (``_is_name_line``).
+_GIVEN_NAMES = """
+محمد أحمد احمد محمود مصطفى علي عمر عثمان خالد سعد سعيد سعود فهد فيصل سلطان سلمان ناصر نايف نواف بندر تركي
+زياد ريان يوسف إبراهيم ابراهيم إسماعيل صالح حمد حمود حمدان حسن حسين حسان جمال طارق طلال ماجد مازن منصور
+مشعل مشاري متعب ممدوح هاني هشام وليد ياسر يحيى يزيد زيد زكي سامي سالم سليمان سلطان عادل عاصم عامر عبير
+عائشة فاطمة مريم نورة نوره نوف هند هيا سارة ساره منى ريم لمى أمل امل حصة عزيزة عزيزه لطيفة نجلاء أسماء
+بدر راشد رائد رشيد شاكر ظافر عايض عوض غازي فارس فايز فواز قاسم لؤي مالك مبارك محسن مساعد مشاري معاذ
+نبيل نبيه نجيب هادي هزاع وائل وحيد ياسين أنس انس أيمن ايمن باسم بسام ثامر جابر جاسم حامد حمزة خليل
+دخيل راكان زهير سامر سعدون شادي صابر صلاح ضياء عبيد عدنان عصام علاء عماد عيسى غسان فؤاد فراس كمال
+"""
+
 #: Widget words that may precede a title echo as a glued label ("طباعة <title>").
 _WIDGET_WORDS = "شارك طباعة اطبع أرسل حفظ مشاركة تغريد تعليق التعليقات صورة فيديو"
 
@@ -195,6 +214,11 @@ PLACES = _keyed(_PLACES)
 BIO_WORDS = _keyed(_BIO_WORDS)
 DESK_OPENERS = tuple(k + " " for k in sorted(_keyed(_DESK_OPENERS), key=len, reverse=True))
 WIDGET_WORDS = frozenset(match_key(_WIDGET_WORDS).split())
+BIO_OPENERS = tuple(k + " " for k in sorted(_keyed(_BIO_OPENERS), key=len, reverse=True))
+GIVEN_NAMES = frozenset(match_key(_GIVEN_NAMES).split())
+#: Words inside a name (``'ريان بن خالد'``, ``'... آل الشيخ'``).
+_NAME_JOINERS = frozenset(match_key("بن ابن بنت آل").split())
+_NAME_LEADS = tuple(match_key(w) for w in ("عبد", "أبو", "ابو", "ابن"))
 NAME_TITLES = frozenset(match_key(_NAME_TITLES).split())
 DATE_WORDS = frozenset(match_key(_DATE_WORDS).split())
 HOME_WORDS = tuple(match_key(w) for w in ("الواجهة الرئيسية", "الصفحة الرئيسية", "الرئيسية"))
@@ -518,12 +542,14 @@ _INSTALMENT = re.compile(r"\(\s*(?:\d{1,3}|[٠-٩]{1,3}|(?:الحلقة|الحل
 
 #: Words of a line that introduces a link (the link itself on the next line).
 LINK_LABEL_WORDS = frozenset(match_key("رابط الرابط روابط لينك موقع الموقع للمزيد لمزيد للاطلاع للتسجيل للتقديم "
-                                       "للمشاهدة لمشاهدة link website").split())
+                                       "للمشاهدة لمشاهدة link website مرفق المرفق المرفقات ملف الملف تحميل "
+                                       "للتحميل لتحميل").split())
 
 #: Photo-caption openers: ``'جانب من الحضور'``, ``'لقطة جماعية للمشاركين'``, ``'من حفل المعايدة'``.
 CAPTION_OPENERS = tuple(match_key(p) + " " for p in (
     "جانب من", "جانب آخر من", "لقطة", "لقطات", "صورة", "صور من", "من اليمين", "من اليسار",
-    "الصورة", "في الصورة", "من حفل", "من فعاليات", "من تدريبات", "من مراسم", "من جولة", "من زيارة"))
+    "الصورة", "في الصورة", "من حفل", "من فعاليات", "من تدريبات", "من مراسم", "من جولة", "من زيارة",
+    "من عمليات", "من أعمال", "من أنشطة", "من الحفل", "من الفعاليات", "من اللقاء", "من الاجتماع", "من المعرض"))
 #: A caption's "<who> during/at <event>": ``'محافظ الأفلاج أثناء مشاركته في الفعاليات'``,
 #: ``'د. العضيب في انطلاق الدورة'``, ``'أثناء حفل تتويج الفائزين'``. On the line as written
 #: (teh marbuta must not look like a possessive pronoun).
@@ -539,13 +565,18 @@ _MIN = match_key("من")
 CAPTION_BODY_WORDS = 12
 
 
+#: Nouns that start with و, the first word of a caption (``'وصول الطائرة الثالثة'``, ``'وداع ...'``),
+#: not the conjunction that leads a closing sentence (``'والله الموفق'``).
+_WAW_NOUNS = frozenset(match_key("وصول وداع وقوف وقفة وضع ورشة وفد وزير وزيرة وكيل ولي والي وجبة وجبات").split())
+
+
 def _is_bare_caption(key: str) -> bool:
     """A trailing line that may be a caption without caption wording: two to seven words, not
     led by a function word other than من (``'من الطب المنزلي'``) or by the conjunction و (a
-    closing sentence: ``'والله الموفق'``)."""
+    closing sentence: ``'والله الموفق'``); a noun led by و (``'وصول ...'``, ``_WAW_NOUNS``) may lead."""
     words = key.split()
     return 2 <= len(words) <= 7 and (words[0] not in FUNCTION_WORDS or words[0] == _MIN) \
-        and not words[0].startswith("و")
+        and (not words[0].startswith("و") or words[0] in _WAW_NOUNS)
 
 
 def is_caption(line: str, key: str) -> bool:
@@ -700,8 +731,14 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "bio_footer"
         elif i in tail and i != first and n_spaces < MAX_BYLINE_WORDS and is_signature(line, key, last=i == last):
             verdicts[i] = "signature"
+    # the signature rules need a label as the last open line: most documents end in running text
+    last_open = next((i for i in reversed(tail) if verdicts[i] is None), None)
+    signed = last_open is not None and keys[last_open] != "" and keys[last_open].count(" ") <= 7
+    if signed:
+        _name_signature(lines, keys, verdicts, tail)
     _tail_blocks(lines, keys, verdicts, tail)
-    _desk_signature(lines, keys, verdicts, tail)
+    if signed:
+        _desk_signature(lines, keys, verdicts, tail)
     title_idx = None
     if title is None:
         for i in filled:
@@ -716,6 +753,9 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
                 and title_head in keys[i] and is_title_echo(keys[i], title_key):
             verdicts[i] = "title_echo"
     if open_lines:
+        end = filled[-1]  # a text that ends in an open line of more than five words has no trailing label
+        if verdicts[end] is not None or keys[end].count(" ") <= 5:
+            _trailing_labels(lines, keys, verdicts, filled)
         _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx, key_spaces)
     return verdicts
 
@@ -839,6 +879,87 @@ def _text_after(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | 
                for j in range(i + 1, len(lines)))
 
 
+def _lead(key: str) -> str:
+    """``key`` without a leading token that has no letter (a stray control character or mark)."""
+    return key.split(" ", 1)[1] if key[:1] and not key[:1].isalpha() and " " in key else key
+
+
+def _is_name_line(line: str, key: str) -> bool:
+    """A signature name: two to four name words (six with بن / آل), maybe after titles
+    (``'الدكتور/ عبد العزيز بن عبد الله الأحمد'``, ``'زياد عيتاني'``); no digits, no sentence
+    punctuation, no function word, not led by the conjunction و. The first name must look like one:
+    a title before it, a given name (``GIVEN_NAMES``), عبد / أبو, or بن / آل inside."""
+    words = _lead(key).split()
+    names = [w for w in words if w not in NAME_TITLES]
+    titled = len(names) < len(words)
+    if not 2 <= len(names) <= 6 or any(w in FUNCTION_WORDS for w in names) or names[0].startswith("و") \
+            or _HAS_DIGIT.search(line) or _has_sentence_punct(line.replace("/", " ")):
+        return False
+    joined = any(w in _NAME_JOINERS for w in names)
+    if len(names) > 4 and not joined:
+        return False
+    return titled or joined or names[0] in GIVEN_NAMES or names[0].startswith(_NAME_LEADS)
+
+
+#: Words of the running-text line above a name signature: a decree or a letter quoted in full ends in a
+#: short formula before its signatory (``'والله ولي التوفيق.'`` / ``'سلمان بن عبدالعزيز آل سعود'``).
+MIN_SIGNED_TEXT_WORDS = 6
+
+#: First words of a label that names an attached file (``'ملف الوظائف'``, ``'تحميل النموذج:'``).
+ATTACHMENT_WORDS = frozenset(match_key("مرفق المرفق مرفقات المرفقات ملف الملف ملفات تحميل لتحميل للتحميل تنزيل "
+                                       "لتنزيل pdf").split())
+
+
+def _trailing_labels(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], filled: Sequence[int]) -> None:
+    """Labels whose link or widget the scrape left out, at the very end of the text:
+
+    - ``attachment_label``: a short line led by a file word (``ATTACHMENT_WORDS``: ``'ملف ...'``,
+      ``'تحميل ...'``) with only chrome or other such labels after it;
+    - ``dangling_label``: the last open line, one to four words ending in a dash or a colon
+      (``'بنود مترابطة -'``), no digits.
+    """
+    last = next((i for i in reversed(filled) if verdicts[i] is None), None)
+    if last is None:
+        return
+    end = lines[last].rstrip()
+    if end[-1:] in "-–—:" and "link_only" not in verdicts[last:] and keys[last] and keys[last].count(" ") < 4 and not _HAS_DIGIT.search(end) \
+            and not _SENTENCE_PUNCT.search(end[:-1]):
+        verdicts[last] = "dangling_label"
+        return
+    for i in reversed(filled):
+        if verdicts[i] is not None:
+            continue
+        key = keys[i]
+        if not key or key.count(" ") > 5 or key.split(" ", 1)[0] not in ATTACHMENT_WORDS \
+                or _SENTENCE_PUNCT.search(lines[i].rstrip().rstrip(":")):
+            return
+        verdicts[i] = "attachment_label"
+
+
+def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
+    """A columnist's name signing the text when the author field is empty or spelled otherwise:
+    the last open lines of the tail zone are one to three label lines (short, no sentence
+    punctuation, no digits, no list mark) after a line of running text, and the first of them is a
+    name (``_is_name_line``). The name line is stripped here, the label lines under it (title,
+    affiliation) by ``_tail_blocks``. A closing sentence (``'والله الموفق'``) is no name; a list of
+    names at the end follows other short lines."""
+    block: list[int] = []
+    before = None
+    for i in reversed(tail):  # most documents end in running text: the first test fails
+        if verdicts[i] is not None:
+            continue
+        if len(block) == 3 or not _is_label(lines[i], keys[i]) or _LIST_MARK.match(lines[i]):
+            before = i
+            break
+        block.append(i)
+    if not block or before is None or _is_label(lines[before], keys[before]) \
+            or lines[before].strip().count(" ") + 1 < MIN_SIGNED_TEXT_WORDS or lines[before].rstrip().endswith(":"):
+        return  # a list of names under 'كل من:' is content
+    first = block[-1]
+    if not _HAS_DIGIT.search(lines[first]) and _is_name_line(lines[first], keys[first]):
+        verdicts[first] = "name_signature"
+
+
 def _desk_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
     """A desk or ministry signing the text at its end, without a name line before it:
     ``'إدارة العلاقات العامة والإعلام' / 'بوزارة الشؤون البلدية والقروية'`` under a reply to
@@ -859,7 +980,8 @@ def _desk_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
     if not block:
         return
     block.reverse()
-    start = next((k for k, i in enumerate(block) if (keys[i] + " ").startswith(DESK_OPENERS)), None)
+    start = next((k for k, i in enumerate(block) if (_lead(keys[i]) + " ").startswith(DESK_OPENERS)
+                  or (_lead(keys[i]) + " ").startswith(BIO_OPENERS)), None)
     if start is None:
         return
     if start > 0:
