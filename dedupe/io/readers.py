@@ -163,9 +163,10 @@ class IdTracker:
         h = xxhash.xxh3_64_intdigest(doc_id.encode("utf-8", "surrogatepass"))
         if h in self.pending:
             return True
-        i = int(np.searchsorted(self.sorted, np.uint64(h)))
-        if i < len(self.sorted) and int(self.sorted[i]) == h:
-            return True
+        if len(self.sorted):  # empty until pending_max ids were seen: most runs never search
+            i = int(np.searchsorted(self.sorted, np.uint64(h)))
+            if i < len(self.sorted) and int(self.sorted[i]) == h:
+                return True
         self.pending.add(h)
         if len(self.pending) >= self.pending_max:
             merged = np.concatenate([self.sorted, np.fromiter(self.pending, np.uint64, len(self.pending))])
