@@ -6,6 +6,8 @@ through the MurmurHash3 finalizer, then ``a * h + b mod 2**32`` for each of
 datasketch draws them. So ``datasketch.MinHash(num_perm, seed,
 hashfunc=lambda h: h).update_batch(shingle_hashes)`` gives the same hash values,
 and our signatures load into ``MinHashLSH`` / ``LeanMinHash`` as they are.
+The C accelerator (``dedupe._native.minhash_update``) runs the same arithmetic;
+numpy does it when the accelerator is absent.
 """
 from __future__ import annotations
 
