@@ -16,6 +16,7 @@ import io
 import gzip
 import lzma
 from collections import Counter
+from dataclasses import dataclass
 from typing import IO, Callable, Iterator
 
 import numpy as np
@@ -31,6 +32,7 @@ from .listing import InputFile
 Item = Document | Quarantined
 
 
+@dataclass(slots=True)
 class RawLine:
     """One JSON line not parsed yet: the executor hands these to the workers (``parse_fast``).
 
@@ -40,16 +42,27 @@ class RawLine:
     encodings, quarantine records and notes are exactly what reading in place gives.
     """
 
-    __slots__ = ("source", "line", "raw", "complete", "file_no", "seq")
+    source: str
+    line: int
+    raw: bytes
+    complete: bool
+    file_no: int
+    seq: int = -1
 
-    def __init__(self, source: str, line: int, raw: bytes, complete: bool, file_no: int, seq: int = -1) -> None:
-        self.source, self.line, self.raw, self.complete, self.file_no, self.seq = source, line, raw, complete, file_no, seq
 
-    def __getstate__(self):
-        return self.source, self.line, self.raw, self.complete, self.file_no, self.seq
+def record_fields(record, text_field: str, id_field: str, source: str, line: int) -> tuple[str, str] | str:
+    """``(text, id)`` of a parsed JSON record, or why it cannot be a document.
 
-    def __setstate__(self, state) -> None:
-        self.source, self.line, self.raw, self.complete, self.file_no, self.seq = state
+    The id is the id field as a string, else ``<file>:<line>``.
+    """
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    text = record.get(text_field)
+    if not isinstance(text, str):
+        what = "missing" if text is None else f"not a string ({type(text).__name__})"
+        return f"text field {text_field!r} {what}"
+    doc_id = record.get(id_field)
+    return text, (f"{source}:{line}" if doc_id is None else str(doc_id))
 
 
 def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawLine:
@@ -65,14 +78,12 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
         record = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return item
-    if not isinstance(record, dict):
+    fields = record_fields(record, text_field, id_field, item.source, item.line)
+    if isinstance(fields, str):
         return item
-    text = record.get(text_field)
-    if not isinstance(text, str):
-        return item
-    doc_id = record.get(id_field)
-    doc_id = f"{item.source}:{item.line}" if doc_id is None else str(doc_id)
+    text, doc_id = fields
     return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=utf8_len(text), registered=False)
+
 
 #: field added to a kept record whose bytes were not UTF-8 (value: the code page used)
 ENCODING_FIELD = "input_encoding"
@@ -344,12 +355,8 @@ class Reader:
             return Quarantined(f.name, lineno, str(exc), escape(raw))
         except orjson.JSONDecodeError as exc:
             return Quarantined(f.name, lineno, f"malformed JSON: {exc}", escape(raw))
-        if not isinstance(record, dict):
-            return Quarantined(f.name, lineno, f"expected a JSON object, got {type(record).__name__}", escape(raw))
-        text = record.get(self.text_field)
-        if not isinstance(text, str):
-            what = "missing" if text is None else f"not a string ({type(text).__name__})"
-            return Quarantined(f.name, lineno, f"text field {self.text_field!r} {what}", escape(raw))
-        doc_id = record.get(self.id_field)
-        doc_id = f"{f.name}:{lineno}" if doc_id is None else str(doc_id)
+        fields = record_fields(record, self.text_field, self.id_field, f.name, lineno)
+        if isinstance(fields, str):
+            return Quarantined(f.name, lineno, fields, escape(raw))
+        text, doc_id = fields
         return self._document(f, doc_id, text, lineno, record, encoding, utf8_len(text))

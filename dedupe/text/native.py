@@ -26,6 +26,9 @@ except ImportError:  # no compiler at install time, or switched off
 
 DELETE, BAIL, MULTI_BASE = -1, -2, -10
 
+#: Whether the compiled fast paths are in use.
+AVAILABLE = _native is not None
+
 
 def utf8_len(text: str) -> int:
     """``len(text.encode())``, counted without building the bytes when the accelerator is there."""
@@ -35,28 +38,24 @@ def utf8_len(text: str) -> int:
             return n
     return len(text.encode())  # (a lone surrogate raises here, as it always did)
 
-#: Whether the compiled fast paths are in use.
-AVAILABLE = _native is not None
-
 
 def nfc_props() -> bytes:
     """uint16 per codepoint below ``_RAW_SIZE`` for ``Table.clean``: the canonical combining class,
     plus 0x100 for a character NFC may compose or decompose (those leave the check to Python)."""
-    _, sensitive, _ = _nfc_pairs()
+    by_second, sensitive, _ = _nfc_pairs()
+    composing = by_second.keys() | _JAMO
     props = array("H", bytes(2 * _RAW_SIZE))
     for cp in sensitive:
         if cp < _RAW_SIZE:
             c = chr(cp)
-            ccc = unicodedata.combining(c)
-            stable = unicodedata.is_normalized("NFC", c) and cp not in _second_halves()
-            props[cp] = ccc | (0 if stable else 0x100)
+            stable = unicodedata.is_normalized("NFC", c) and cp not in composing
+            props[cp] = unicodedata.combining(c) | (0 if stable else 0x100)
     return props.tobytes()
 
 
-def _second_halves() -> frozenset[int]:
-    by_second, _, _ = _nfc_pairs()
-    jamo = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
-    return frozenset(by_second) | jamo
+def _changed(table: list[str]) -> dict[int, str]:
+    """The entries of a ``list_table`` that are not the identity."""
+    return {cp: v for cp, (v, c) in enumerate(zip(table, map(chr, range(len(table))))) if v != c}
 
 
 def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: bytes | None = None):
@@ -67,12 +66,7 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: b
     """
     codes = array("i", range(size))
     multi: list[str] = []
-    if isinstance(mapping, list):  # a list_table: only the entries that are not the identity
-        identity = [chr(cp) for cp in range(min(size, len(mapping)))]
-        items = [(cp, v) for cp, (v, c) in enumerate(zip(mapping, identity)) if v != c]
-    else:
-        items = mapping.items()
-    for cp, value in items:
+    for cp, value in (_changed(mapping) if isinstance(mapping, list) else mapping).items():
         if cp >= size:
             continue
         if value is None or value == "":
@@ -93,6 +87,8 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: b
 # --- which codepoints make the raw-text key depend on NFC ----------------------
 
 _RAW_SIZE = 0x30000  # past the CJK compatibility supplement, whose NFC changes letters
+#: Hangul vowel and trailing jamo: they compose with a syllable algorithmically (no decomposition data).
+_JAMO = frozenset(range(0x1161, 0x1176)) | frozenset(range(0x11A8, 0x11C3))
 
 
 #: Blocks with no combining, decomposable or composing character (CJK ideographs, Hangul
@@ -119,7 +115,7 @@ def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], froz
     """
     by_second: dict[int, list[tuple[str, str]]] = {}
     first_halves: set[int] = set()
-    sensitive = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    sensitive = set(_JAMO)
     for cp in _scanned():
         c = chr(cp)
         if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
@@ -155,8 +151,7 @@ def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
 
     unsafe = {cp for cp in sensitive if not safe(cp)}
     # a codepoint clean leaves alone maps as the key maps it; only clean's own entries compose
-    composed: dict[int, str] = {cp: v for cp, (v, c) in enumerate(zip(key_list, map(chr, range(len(key_list)))))
-                                if v != c}
+    composed = _changed(key_list)
     bail = set(unsafe)
     for cp, cleaned in clean_map.items():
         cleaned = "" if cleaned is None else cleaned

@@ -212,16 +212,19 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if native.AVAILABLE and not options._table and not options.persian_to_arabic:
         done, maybe_not_nfc = _native_clean().clean(text)  # marks put in canonical order; compositions left here
-        if cd.ZWNJ not in done:
-            if maybe_not_nfc and not unicodedata.is_normalized("NFC", done):
-                done = _tidy(unicodedata.normalize("NFC", done))
-            return done
-        if not is_persian_or_urdu(done):  # Arabic text: ZWNJ is keyboard noise (the zwnj rule)
-            done = _tidy(done.replace(cd.ZWNJ, ""))
-            if not unicodedata.is_normalized("NFC", done):  # marks a ZWNJ kept apart may now meet
-                done = _tidy(unicodedata.normalize("NFC", done))
-            return done
-        # Persian or Urdu with ZWNJ: the run rule below
+        if cd.ZWNJ in done:
+            if is_persian_or_urdu(done):
+                return _clean_python(text, options)  # the ZWNJ run rule of Persian and Urdu spelling
+            done = _tidy(done.replace(cd.ZWNJ, ""))  # Arabic text: ZWNJ is keyboard noise (the zwnj rule)
+            maybe_not_nfc = True  # marks a ZWNJ kept apart may now meet
+        if maybe_not_nfc and not unicodedata.is_normalized("NFC", done):
+            done = _tidy(unicodedata.normalize("NFC", done))
+        return done
+    return _clean_python(text, options)
+
+
+def _clean_python(text: str, options: CleanOptions) -> str:
+    """``clean`` without the accelerator (line endings already unified)."""
     first = cd.NEEDS_TRANSLATE.search(text)
     if first:
         text = cd.translate(text, cd.TRANSLATE_RUN, cd.CLEAN_LIST, first)
@@ -328,12 +331,11 @@ class KeyOptions:
 
     def native_tables(self):
         """The compiled tables ``(key of clean text, key of raw text)``; built once per options."""
-        return _native_tables(self.unify, self.strip_diacritics, self.remove_punctuation, self.casefold)
+        return _native_tables(self)
 
 
 @lru_cache(maxsize=16)
-def _native_tables(*fields):
-    options = KeyOptions(*fields)
+def _native_tables(options: KeyOptions):
     return (native.build_table(options._table, len(options._table)),
             native.raw_key_table(cd.CLEAN_TABLE, options._table))
 
