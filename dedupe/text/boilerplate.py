@@ -111,7 +111,7 @@ _BIO_WORDS = """
 وحدة | خدمة | بالاتفاق | خاص | مراسل | مراسلة | طبيب | دكتور | مؤلف | أمين | الأمين | محامي | مهندس
 مسؤول | مسؤولة | مسئول | مسئولة | موظف | موظفة | ماجستير | دكتوراه | بكالوريوس | متخصص | متخصصة | أخصائي
 أخصائية | اختصاصي | اختصاصية | معلم | معلمة | مشرف | مشرفة | عميد | وكيل | مؤسس | مؤسسة | إعلامي | إعلامية
-قسم | إدارة | الإدارة | مكتب | المكتب
+قسم | إدارة | الإدارة | مكتب | المكتب | مركز
 """
 
 #: First words of a desk or ministry signing a press release or a column at its end
@@ -247,6 +247,9 @@ _LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|(?:
               r"|\[email\s?protected\](?:\s*/\*\s*\*/)?)")
 _LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:\s*)?"
                         rf"{_LINK_ITEM}(?:[\s,،;|]+{_LINK_ITEM})*$", re.IGNORECASE)
+#: An address after a contact label, as scraped (``'إيميل: x@yahoo com'``: the dot of the domain lost).
+_LABELLED_ADDRESS = re.compile(r"^(?:[اإ]يميل|ال[اإ]يميل|البريد(?: ال[اإ]لكتروني)?|بريد [اإ]لكتروني|e-?mail)\s*:\s*"
+                               r"[\w.+-]+@[\w-]+(?:[.\s]+[\w-]+){1,3}\s*$", re.IGNORECASE)
 #: How a link-only line without an "@" or a ":" starts (``_LINK_ITEM``: "www.", "#", "+", "0", "[").
 _LINK_FIRST = "wW#+0["
 _DASHES = re.compile(r"\s*[-–—|]+\s*")
@@ -257,6 +260,8 @@ _NEXT_PREVIOUS = re.compile(r"^\s*(?:Next\s+Previous|Previous\s+Next)\b\s*", re.
 #: Sentence punctuation: a line with it reads as text, not as a label.
 _SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
 _STAR = re.compile(r"^\s*\*\s*")
+#: A poem's credit under it: ``'شعر – حمود بن حسن العضيدان "رحمه الله"'``, ``'شعر: ...'``.
+_POET_CREDIT = re.compile(r"^\s*(?:شعر|الشاعر|للشاعر)\s*[:\-–—]\s*[^\s\d.،:!؟?]")
 #: A long line is only looked at as a menu when it has separators between its entries.
 _MENU_SEPARATORS = "»|•/"
 
@@ -326,6 +331,15 @@ def is_dateline(key: str) -> bool:
         return False
     # a bare number ('3601129312', '(٢)') is a list entry, not a date
     return any(t in DATE_WORDS for t in tokens) or (len(tokens) >= 3 and all(len(t) <= 4 for t in tokens))
+
+
+def is_place_credit(line: str) -> bool:
+    """``<place>: <one or two words>`` alone: the dateline and credit of a report
+    (``'الرياض: الوطن'``), also in the middle of a page that carries two reports."""
+    place, _, rest = line.partition(":")
+    rest_key = _key(rest)
+    return _key(place) in PLACES and 1 <= rest_key.count(" ") + 1 <= 2 and bool(rest_key) \
+        and not _HAS_DIGIT.search(rest) and not _SENTENCE_PUNCT.search(rest)
 
 
 def is_byline(line: str, key: str, n_words: int) -> bool:
@@ -423,11 +437,15 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         return "menu"
     if n_words <= 16 and is_dateline(key):  # the bound first: splitting a long key costs
         return "dateline"
+    if n_words <= 3 and ":" in line and is_place_credit(line):
+        return "dateline"
     # is_link_only. Without an "@" (e-mail, handle) and a ":" (label, "https://") a link-only
     # line starts with "www.", "#", a phone number or "[email protected]"
     stripped = line.strip()
     if ("@" in line or ":" in line or stripped[:1] in _LINK_FIRST) and _LINK_ONLY.match(stripped):
         return "link_only"
+    if "@" in line and n_words <= 6 and _LABELLED_ADDRESS.match(stripped):
+        return "contact"
     if ("للتواصل" in line or "مقالات" in line or "رابط الخبر" in line) and is_glued_footer(line):  # _FOOTER_WORDS
         return "footer"
     if n_words <= MAX_PREFIX_WORDS:  # the longest bound of the five rules below: skip them at once
@@ -561,6 +579,8 @@ MAX_CAPTION_WORDS = 10
 
 
 _MIN = match_key("من")
+#: Punctuation a gallery caption does not carry (``«»`` and ``()`` it may: ``'وليد في حملة «زينة الحياة»'``).
+_GALLERY_PUNCT = re.compile(r"[.!?؟:؛\"“”]")
 #: Every open line of the body before one or two bare trailing captions has at least this many words.
 CAPTION_BODY_WORDS = 12
 
@@ -631,11 +651,17 @@ def is_head_byline(line: str, key: str) -> bool:
 def is_signature(line: str, key: str, last: bool = False) -> bool:
     """In the tail zone, a reader's or writer's signature: ``'- خالد الدوس'``, ``'نوف بنت طلال - الرياض'``."""
     words = key.split()
+    stripped = line.strip()
+    if last and MAX_BYLINE_WORDS < len(words) <= 8 and stripped.startswith(("-", "–", "—")):
+        # '- عبدالمحسن بن عبدالعزيز بن عبدالرحمن آل الشيخ': a long name, joined by بن / آل
+        names = [w for w in words if w not in NAME_TITLES]
+        return sum(w in _NAME_JOINERS for w in names) >= 2 and _words_are_label(names) \
+            and (names[0] in GIVEN_NAMES or names[0].startswith(_NAME_LEADS)) \
+            and not _HAS_DIGIT.search(stripped) and not _has_sentence_punct(stripped)
     if not 2 <= len(words) <= MAX_BYLINE_WORDS or _has_sentence_punct(line.replace("،", "")):
         return False
     if not _words_are_label(words):
         return False
-    stripped = line.strip()
     if stripped.startswith(("-", "–", "—")):
         names = [w for w in words if w not in NAME_TITLES]
         return last and 2 <= len(names) <= 4 and not re.search(r"[A-Za-z*]", stripped)
@@ -729,7 +755,10 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "head_byline"
         elif i in tail and i != first and is_bio_footer(line, key) and not _text_after(lines, keys, verdicts, i):
             verdicts[i] = "bio_footer"
-        elif i in tail and i != first and n_spaces < MAX_BYLINE_WORDS and is_signature(line, key, last=i == last):
+        elif i in tail and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
+            verdicts[i] = "byline"
+        elif i in tail and i != first and (n_spaces < MAX_BYLINE_WORDS or i == last and n_spaces < 8) \
+                and is_signature(line, key, last=i == last):
             verdicts[i] = "signature"
     # the signature rules need a label as the last open line: most documents end in running text
     last_open = next((i for i in reversed(tail) if verdicts[i] is None), None)
@@ -822,20 +851,29 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
             verdicts[i] = "caption"
     # a trailing gallery: short captions, each between blank lines, after a body without blank lines
     gallery = []
+    captioned = 0  # captions already found by their wording inside the trailing run
     for i in reversed(filled):
         if verdicts[i]:
+            if verdicts[i] == "caption" and i > 0 and not lines[i - 1].strip():
+                captioned += 1
             continue
         key = keys[i]
-        if i == 0 or lines[i - 1].strip() or not key or key.count(" ") >= 8 or _SENTENCE_PUNCT.search(lines[i]):
+        if i == 0 or lines[i - 1].strip() or not key or key.count(" ") >= 8 or _GALLERY_PUNCT.search(lines[i]):
             break
         gallery.append(i)
-    if len(gallery) >= 3:
+    if gallery and len(gallery) + captioned >= 2:
         body = [i for i in filled if i < gallery[-1]]
         gaps = sum(1 for a, b in zip(body, body[1:]) if b - a > 1)
-        if len(body) >= 2 and gaps <= 1:
+        # three or more: a body with at most one blank line; two: a body without any, of
+        # three or more lines of running text
+        if len(gallery) + captioned >= 3 and len(body) >= 2 and gaps <= 1 \
+                or gaps == 0 and len(body) >= 3 and all(
+                    verdicts[i] or lines[i].strip().count(" ") + 1 >= CAPTION_BODY_WORDS for i in body):
             for i in gallery:
                 verdicts[i] = "caption"
-        return
+            return
+        if len(gallery) + captioned >= 3:
+            return
     # one or two bare captions (no caption wording) after a body of running text only: every
     # open line a paragraph of CAPTION_BODY_WORDS words or more, and for one caption a body
     # written without blank lines. The tests on the one or two lines first (they fail on most
@@ -863,13 +901,21 @@ def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str |
     if first is None:
         return
     rest = tail[first + 1:]
-    if all(verdicts[i] or _is_label(lines[i], keys[i]) for i in rest):
+    if all(verdicts[i] or _is_label(lines[i], keys[i]) or _is_bio_line(lines[i], keys[i]) for i in rest):
         for i in rest:
             if verdicts[i] is None:
                 verdicts[i] = "signature_block"
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•*▪●]|\d+\s*[-.)]|[(]\d)")
+
+
+def _is_bio_line(line: str, key: str) -> bool:
+    """A bio under a signature that closes with a full stop: ``'أستاذ ... المساعد في جامعة الإمام.'``
+    (led by a ``BIO_OPENERS`` word, a label once the stop is gone)."""
+    end = line.rstrip()
+    return end.endswith(".") and not end.endswith("..") and (_lead(key) + " ").startswith(BIO_OPENERS) \
+        and _is_label(end[:-1], key)
 
 
 def _text_after(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], i: int) -> bool:
