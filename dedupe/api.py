@@ -16,6 +16,9 @@ from .steps.paragraph_dedup import ParagraphDedup
 def run(inputs: str | Path | list[str | Path], output: str | Path, config: Config | None = None) -> dict:
     """Run a whole job, exactly as ``arabic-dedupe run``; returns the stats.json content.
 
+    Worker processes default to ``"auto"`` (see ``RunConfig``); ``run={"workers": 1}``
+    keeps the whole job in this process. The output does not depend on it.
+
     >>> stats = run("corpus_samples", "out", Config().replace(run={"workers": 2}))  # doctest: +SKIP
     """
     if isinstance(inputs, (str, Path)):

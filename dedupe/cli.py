@@ -6,8 +6,9 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .config import BACKENDS, COMPRESSIONS, KEEP_POLICIES, SCORES, VERIFY_MODES, Config
-from .errors import DedupeError
+from .config import (AUTO_WORKERS_MAX, AUTO_WORKERS_MIN_BYTES, BACKENDS, COMPRESSIONS, KEEP_POLICIES, SCORES,
+                     VERIFY_MODES, Config, parse_workers)
+from .errors import ConfigError, DedupeError
 from .text.normalize import KEY_UNIFICATIONS
 from .executors.local import LocalExecutor
 
@@ -30,6 +31,14 @@ def _paragraph_threshold(value: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number in (0, 1] or 'exact', got {value!r}") from None
 
 
+def _workers(value: str) -> int | str:
+    """``--workers``: ``auto`` or a whole number >= 1."""
+    try:
+        return parse_workers(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--workers ")) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arabic-dedupe", description="Clean and deduplicate Arabic text corpora.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -41,7 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
                           ".gz/.zst/.bz2/.xz; directories are walked recursively in sorted order")
     run.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
     run.add_argument("--config", metavar="TOML", help="settings file; flags given here override it")
-    run.add_argument("--workers", type=int, help="worker processes (default 1); output does not depend on it")
+    run.add_argument("--workers", type=_workers, metavar="N|auto",
+                     help="worker processes; 1 runs in-process. Default auto: the CPUs this process may use, "
+                          f"at most {AUTO_WORKERS_MAX}, and in-process for inputs under "
+                          f"{AUTO_WORKERS_MIN_BYTES // 2**20} MiB. Output does not depend on it")
     run.add_argument("--threshold", type=float, help="near-duplicate Jaccard threshold (default 0.8)")
     run.add_argument("--num-perm", type=int, help="MinHash permutations (default 128)")
     run.add_argument("--ngram", type=int, help="word n-gram size of shingles (default 5)")

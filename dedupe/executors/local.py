@@ -2,8 +2,9 @@
 processes) -> corpus-wide dedup in input order -> sharded output.
 
 Reading, dedup decisions and writing happen in the main process, in input order;
-only the per-document work is spread over workers (``Pool.imap`` keeps order).
-So the output does not depend on ``workers`` or ``batch_docs``.
+only the per-document work is spread over workers (``Pool.imap`` keeps order;
+one worker means no pool: the steps run in this process). So the output does not
+depend on ``workers`` or ``batch_docs``.
 """
 from __future__ import annotations
 
@@ -109,13 +110,15 @@ def prepare_output(out: Path, overwrite: bool, resume: bool = False) -> None:
 
 
 class LocalExecutor:
-    """Runs the pipeline with ``config.run.workers`` processes."""
+    """Runs the pipeline with ``config.run.resolved_workers(input bytes)`` processes (1: in this process)."""
 
     def __init__(self, config: Config, log: Callable[[str], None] | None = None) -> None:
         self.config = config
         self.log = log or (lambda msg: print(msg, file=sys.stderr))
         self.stats = Stats()
         self._warned = 0
+        #: Processes of the run (``run`` sets it from the input size; see ``RunConfig.resolved_workers``).
+        self.workers = config.run.resolved_workers()
 
     def warn(self, message: str) -> None:
         """One line per problem, rate limited so a broken file cannot flood the terminal."""
@@ -136,6 +139,7 @@ class LocalExecutor:
         if cfg.boilerplate.strip and cfg.boilerplate.linefreq:
             cfg = self.config = cfg.replace(boilerplate={"common_lines": str(count_common_lines(files, cfg, out))})
         total = sum(f.path.stat().st_size for f in files)
+        self.workers = cfg.run.resolved_workers(total)
         fingerprint = run_fingerprint(files, cfg.to_dict())
         reader = self.reader = Reader(cfg.io.text_field, cfg.io.id_field, cfg.io.max_record_bytes, warn=self.warn)
         reader.raw_lines = True  # workers parse JSON lines; see _documents
@@ -159,7 +163,8 @@ class LocalExecutor:
                       "datasketch" if cfg.dedup.backend == "datasketch" and mode == "streaming" else "memory"),
                   "input_notes": dict(sorted(reader.notes.items())),
                   "shards_reused": sum(w.shards_reused for w in writers.values()),
-                  "seconds": round(seconds, 3), "files": len(files), "settings": cfg.to_dict()}
+                  "seconds": round(seconds, 3), "files": len(files), "workers": self.workers,
+                  "settings": cfg.to_dict()}
         if cfg.dedup.paragraph_dedup:  # of paragraphs_removed_across_documents, those removed as near (not exact) copies
             result["paragraphs_near_removed_across_documents"] = stats.counters[NEAR_COUNTER]
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -172,10 +177,10 @@ class LocalExecutor:
     def _processed(self, items: Iterator[Item], stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
         cfg = self.config
         chunks = batches(items, cfg.run.batch_docs)
-        if cfg.run.workers == 1:
+        if self.workers == 1:
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        pool = stack.enter_context(ctx.Pool(cfg.run.workers, initializer=init_worker, initargs=(cfg,)))
+        pool = stack.enter_context(ctx.Pool(self.workers, initializer=init_worker, initargs=(cfg,)))
         return pool.imap(run_worker_batch, chunks, chunksize=1)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:

@@ -4,11 +4,111 @@ Everything here is data: the normalizers in ``normalize.py`` only look tables up
 so the hot path is ``str.translate`` and a handful of compiled regexes rather than
 per-character Python loops. Ranges are spelled out (not derived from
 ``unicodedata`` categories) so the tables are the same on every Python version.
+
+The tables that scan all of Unicode (punctuation and case folding for the match
+key, and ``native.py``'s NFC data) are kept in a small on-disk cache (see
+``disk_cached``) so that a run does not redo the scans at every start.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import sys
 import unicodedata
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+
+# --- on-disk cache of tables derived from unicodedata ---------------------------
+
+#: Set to a directory to keep the cache there; set to an empty string to turn the cache off.
+CACHE_ENV = "ARABIC_DEDUPE_CACHE_DIR"
+_CACHE_MAGIC = b"ADTC1"
+
+
+def cache_dir() -> Path | None:
+    """``$ARABIC_DEDUPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/arabic-dedupe``, else ``~/.cache/arabic-dedupe``;
+    ``None`` (no cache) when ``ARABIC_DEDUPE_CACHE_DIR`` is set but empty or there is no home directory."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory at all: no cache (never one under the working directory)
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "arabic-dedupe"
+
+
+def cache_key(name: str, sources: tuple[str, ...]) -> str:
+    """What a cached table depends on: its name, the source files of the modules that build it,
+    the Python build (marshal format, ``str`` methods) and the Unicode database version."""
+    h = hashlib.blake2b(digest_size=12)
+    for part in (name, sys.version, str(marshal.version), unicodedata.unidata_version):
+        h.update(part.encode() + b"\0")
+    for source in sources:
+        h.update(Path(source).read_bytes() + b"\0")
+    return f"{name}-{h.hexdigest()}"
+
+
+def disk_cached(name: str, sources: tuple[str, ...], build: Callable[[], T], directory: Path | None = None) -> T:
+    """``build()``, or what an earlier process stored for the same ``cache_key``.
+
+    ``name`` tells the table apart (letters, digits and ``_``); ``sources`` are
+    the files (``__file__``) whose code computes it: editing one invalidates it.
+
+    ``build`` must return plain data (dicts, lists, tuples, frozensets, str, int,
+    None, bytes): it is stored with ``marshal``, behind a checksum. Any problem
+    (no home, read-only or full disk, a damaged or foreign file, a source file
+    that cannot be read) falls back to ``build()`` silently; a file is replaced
+    atomically, so concurrent runs never read a half-written one.
+    """
+    try:
+        directory = directory if directory is not None else cache_dir()
+        path = directory / (cache_key(name, sources) + ".marshal") if directory is not None else None
+    except Exception:  # noqa: BLE001 - no home directory, unreadable source: just build
+        path = None
+    if path is not None:
+        try:
+            data = path.read_bytes()
+            payload = data[len(_CACHE_MAGIC) + 4:]
+            if data[:len(_CACHE_MAGIC)] == _CACHE_MAGIC and \
+                    int.from_bytes(data[len(_CACHE_MAGIC):len(_CACHE_MAGIC) + 4], "little") == zlib.crc32(payload):
+                return marshal.loads(payload)
+        except Exception:  # noqa: BLE001 - missing or unreadable: rebuild below
+            pass
+    value = build()
+    if path is not None:
+        _store(path, value)
+    return value
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write ``value`` to ``path`` atomically; drop older versions of the same table. Never raises."""
+    tmp = None
+    try:
+        payload = marshal.dumps(value)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(_CACHE_MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
+        os.replace(tmp, path)
+        tmp = None
+        stem = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{stem}-*.marshal"):
+            if old.name != path.name:
+                old.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a cache is optional
+        if tmp is not None:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 # --- ranges -----------------------------------------------------------------
 
@@ -141,10 +241,16 @@ NEEDS_TRANSLATE = re.compile(char_class(CLEAN_TABLE))
 TRANSLATE_RUN = re.compile(char_class(CLEAN_TABLE) + "+")
 
 
+@lru_cache(maxsize=1)
+def identity() -> list[str]:
+    """``chr(cp)`` for every codepoint below 0x20000: list tables start as a copy (sharing the strings)."""
+    return list(map(chr, range(0x20000)))
+
+
 def list_table(table: dict[int, str | None], size: int = 0x10000) -> list[str]:
     """The same mapping as a list indexed by codepoint: ``str.translate`` looks a
     list up about twice as fast as a dict (codepoints past the end are kept)."""
-    out = [chr(cp) for cp in range(size)]
+    out = identity()[:size] if size <= 0x20000 else list(map(chr, range(size)))
     for cp, value in table.items():
         if cp < size:
             out[cp] = "" if value is None else value
@@ -159,7 +265,15 @@ def translate(text: str, run: re.Pattern, table: list[str], first: re.Match) -> 
         return text.translate(table)
     return run.sub(lambda m: m.group().translate(table), text)
 SPACE_VARIANT = re.compile(char_class(SPACES))
-CLEAN_LIST = list_table(CLEAN_TABLE)
+
+
+def __getattr__(name: str) -> Any:
+    """``CLEAN_LIST`` (``CLEAN_TABLE`` as a list table) is built on first use: with the C
+    accelerator only the pure-Python paths (rare options, Persian ZWNJ) need it."""
+    if name == "CLEAN_LIST":
+        value = globals()["CLEAN_LIST"] = list_table(CLEAN_TABLE)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Arabic punctuation; all already in Unicode's P* categories, listed for the docs.
 ARABIC_PUNCT = "،؛؟«»٪٫٬۔"
@@ -194,8 +308,15 @@ def _casefold_table() -> dict[int, str]:
     return table
 
 
-KEY_PUNCTUATION = _punctuation_table()
-KEY_CASEFOLD = _casefold_table()
+def _unicode_tables() -> dict[str, dict]:
+    """The tables above that scan all of Unicode: what ``disk_cached`` keeps."""
+    return {"punctuation": _punctuation_table(), "casefold": _casefold_table()}
+
+
+_CACHED = disk_cached("chardata", (__file__,), _unicode_tables)
+KEY_PUNCTUATION: dict[int, str | None] = _CACHED["punctuation"]
+KEY_CASEFOLD: dict[int, str] = _CACHED["casefold"]
+del _CACHED
 
 # --- match-key unifications (each a named, switchable table) -----------------
 

@@ -12,10 +12,16 @@ an index into a list of multi-character replacements.
 """
 from __future__ import annotations
 
+import operator
 import os
 import unicodedata
 from array import array
 from functools import lru_cache
+from itertools import compress
+
+import numpy as np
+
+from . import chardata
 
 try:
     if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
@@ -55,7 +61,45 @@ def nfc_props() -> bytes:
 
 def _changed(table: list[str]) -> dict[int, str]:
     """The entries of a ``list_table`` that are not the identity."""
-    return {cp: v for cp, (v, c) in enumerate(zip(table, map(chr, range(len(table))))) if v != c}
+    n = len(table)
+    identity = chardata.identity() if n <= 0x20000 else list(map(chr, range(n)))
+    # map and compress run the comparison loop in C
+    return {cp: table[cp] for cp in compress(range(n), map(operator.ne, table, identity))}
+
+
+def table_codes(mapping, size: int, bail: frozenset[int] = frozenset()) -> tuple[bytes, list[str]]:
+    """The arguments of ``_native.Table`` for ``mapping`` (see ``build_table``): the
+    codes (native int32 per codepoint below ``size``) and the multi-character replacements."""
+    return dense_codes(sparse_codes(mapping, size, bail))
+
+
+def sparse_codes(mapping, size: int, bail: frozenset[int] = frozenset()) -> tuple[int, bytes, bytes, list[str]]:
+    """``table_codes`` without the identity entries: ``(size, codepoints, codes, multi)``, the
+    two middle ones native int32 arrays as bytes (what the on-disk cache keeps: ~30x smaller)."""
+    entries: dict[int, int] = {}
+    multi: list[str] = []
+    for cp, value in (_changed(mapping) if isinstance(mapping, list) else mapping).items():
+        if cp >= size:
+            continue
+        if value is None or value == "":
+            entries[cp] = DELETE
+        elif len(value) == 1:
+            entries[cp] = ord(value)
+        else:
+            entries[cp] = MULTI_BASE - len(multi)
+            multi.append(value)
+    for cp in bail:  # a bail codepoint bails whatever it maps to
+        if cp < size:
+            entries[cp] = BAIL
+    return size, array("i", entries.keys()).tobytes(), array("i", entries.values()).tobytes(), multi
+
+
+def dense_codes(sparse: tuple[int, bytes, bytes, list[str]]) -> tuple[bytes, list[str]]:
+    """``sparse_codes`` back to ``table_codes``."""
+    size, cps, values, multi = sparse
+    codes = np.arange(size, dtype=np.int32)  # (array("i", range(size)) takes ~8 ms at 0x30000)
+    codes[np.frombuffer(cps, dtype=np.intc)] = np.frombuffer(values, dtype=np.intc)  # (codepoints are distinct)
+    return codes.tobytes(), multi
 
 
 def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: bytes | None = None):
@@ -64,24 +108,14 @@ def build_table(mapping, size: int, bail: frozenset[int] = frozenset(), props: b
     Codepoints at or past ``size`` map to themselves, as with ``str.translate``
     and a list table; codepoints in ``bail`` make the C call return ``None``.
     """
-    codes = array("i", range(size))
-    multi: list[str] = []
-    for cp, value in (_changed(mapping) if isinstance(mapping, list) else mapping).items():
-        if cp >= size:
-            continue
-        if value is None or value == "":
-            codes[cp] = DELETE
-        elif len(value) == 1:
-            codes[cp] = ord(value)
-        else:
-            codes[cp] = MULTI_BASE - len(multi)
-            multi.append(value)
-    for cp in bail:
-        if cp < size:
-            codes[cp] = BAIL
+    return make_table(table_codes(mapping, size, bail), props)
+
+
+def make_table(codes: tuple[bytes, list[str]], props: bytes | None = None):
+    """A ``_native.Table`` from ``table_codes`` (or ``raw_key_codes``) and optionally ``nfc_props``."""
     if props is None:
-        return _native.Table(codes.tobytes(), multi)
-    return _native.Table(codes.tobytes(), multi, props)
+        return _native.Table(*codes)
+    return _native.Table(*codes, props)
 
 
 # --- which codepoints make the raw-text key depend on NFC ----------------------
@@ -107,6 +141,11 @@ def _scanned():
 
 @lru_cache(maxsize=1)
 def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], frozenset[int]]:
+    """``_scan_nfc_pairs()``, kept in the on-disk cache (``chardata.disk_cached``): the scan takes ~15 ms."""
+    return chardata.disk_cached("nfc", (__file__,), _scan_nfc_pairs)
+
+
+def _scan_nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], frozenset[int]]:
     """Canonical compositions by their second character, the characters NFC may touch,
     and the first halves of canonical pairs.
 
@@ -131,7 +170,17 @@ def _nfc_pairs() -> tuple[dict[int, list[tuple[str, str]]], frozenset[int], froz
 
 
 def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
-    """Table for ``key_of_clean(clean(text))`` in one pass, bailing where NFC could matter.
+    """Table for ``key_of_clean(clean(text))`` in one pass, bailing where NFC could matter (see ``raw_key_codes``)."""
+    return _native.Table(*raw_key_codes(clean_map, key_list))
+
+
+def raw_key_codes(clean_map: dict[int, str | None], key_list: list[str]) -> tuple[bytes, list[str]]:
+    """The ``table_codes`` of ``raw_key_table``."""
+    return dense_codes(raw_key_sparse(clean_map, key_list))
+
+
+def raw_key_sparse(clean_map: dict[int, str | None], key_list: list[str]) -> tuple[int, bytes, bytes, list[str]]:
+    """The ``sparse_codes`` of ``raw_key_table``: ``key_of_clean(clean(text))`` in one pass, bailing where NFC could matter.
 
     ``clean`` runs NFC between its translation and the key's. The composed mapping
     is exact unless a character NFC acts on survives the clean translation; such a
@@ -160,4 +209,4 @@ def raw_key_table(clean_map: dict[int, str | None], key_list: list[str]):
         else:
             bail.discard(cp)
             composed[cp] = key_of(cleaned)
-    return build_table(composed, _RAW_SIZE, frozenset(bail))
+    return sparse_codes(composed, _RAW_SIZE, frozenset(bail))

@@ -15,6 +15,7 @@ untouched text costs a scan); the tests check it equals the registry run in orde
 """
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -242,7 +243,13 @@ def _clean_python(text: str, options: CleanOptions) -> str:
 @lru_cache(maxsize=1)
 def _native_clean():
     """C table for ``clean``'s fused translation with the tidy-up (ZWNJ kept: ``clean`` decides it after)."""
-    return native.build_table(cd.CLEAN_LIST, len(cd.CLEAN_LIST), frozenset(), native.nfc_props())
+    codes, props = cd.disk_cached("clean", _TABLE_SOURCES, _native_clean_codes)
+    return native.make_table(native.dense_codes(codes), props)
+
+
+def _native_clean_codes() -> tuple[tuple[int, bytes, bytes, list[str]], bytes]:
+    """What ``_native_clean`` compiles: the ``native.sparse_codes`` of ``CLEAN_LIST`` and the NFC properties."""
+    return native.sparse_codes(cd.CLEAN_LIST, len(cd.CLEAN_LIST)), native.nfc_props()
 
 
 def clean_by_rules(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
@@ -290,7 +297,7 @@ class KeyOptions:
     strip_diacritics: bool = True
     remove_punctuation: bool = True
     casefold: bool = True
-    _table: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _list: list = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unify", tuple(self.unify))
@@ -300,13 +307,14 @@ class KeyOptions:
                 f"unknown match-key unification(s) {sorted(unknown)}; "
                 f"choose from {list(KEY_UNIFICATIONS)}"
             )
-        table: dict[int, str | None] = {}
-        for name in self.steps():
-            table.update(cd.KEY_UNIFY[name])
-        # tatweel and invisibles are already gone after clean(); deleting them
-        # here too keeps the key of raw text equal to the key of cleaned text.
-        table.update(cd.CLEAN_DELETE)
-        object.__setattr__(self, "_table", cd.list_table(table, 0x20000))
+
+    @property
+    def _table(self) -> list[str]:
+        """The ``str.translate`` list table of the steps, built on first use (the compiled
+        tables of the C accelerator usually come from the on-disk cache without it)."""
+        if self._list is None:
+            object.__setattr__(self, "_list", _key_list(tuple(self.steps())))
+        return self._list
 
     def steps(self) -> list[str]:
         """The steps that run, in registry order."""
@@ -335,9 +343,37 @@ class KeyOptions:
 
 
 @lru_cache(maxsize=16)
+def _key_list(steps: tuple[str, ...]) -> list[str]:
+    """The ``str.translate`` list table of these match-key steps; one per steps, shared (never mutated)."""
+    table: dict[int, str | None] = {}
+    for name in steps:
+        table.update(cd.KEY_UNIFY[name])
+    # tatweel and invisibles are already gone after clean(); deleting them
+    # here too keeps the key of raw text equal to the key of cleaned text.
+    table.update(cd.CLEAN_DELETE)
+    return cd.list_table(table, 0x20000)
+
+
+@lru_cache(maxsize=16)
 def _native_tables(options: KeyOptions):
-    return (native.build_table(options._table, len(options._table)),
-            native.raw_key_table(cd.CLEAN_TABLE, options._table))
+    return tuple(native.make_table(native.dense_codes(c)) for c in _native_key_codes(options))
+
+
+#: The modules whose code computes the compiled tables (their on-disk cache entries depend on them).
+_TABLE_SOURCES = (cd.__file__, native.__file__, __file__)
+
+
+def _native_key_codes(options: KeyOptions, cached: bool = True):
+    """The ``native.sparse_codes`` of ``_native_tables`` (key of clean text, key of raw text), kept in
+    the on-disk cache by steps: building them takes ~30 ms."""
+    def build():
+        key_list = options._table
+        return native.sparse_codes(key_list, len(key_list)), native.raw_key_sparse(cd.CLEAN_TABLE, key_list)
+
+    if not cached:
+        return build()
+    digest = hashlib.blake2b(" ".join(options.steps()).encode(), digest_size=6).hexdigest()
+    return cd.disk_cached(f"key_{digest}", _TABLE_SOURCES, build)
 
 
 DEFAULT_KEY = KeyOptions()
