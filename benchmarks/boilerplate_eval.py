@@ -267,7 +267,7 @@ def _ratio(a: int, b: int) -> float | None:
 
 
 #: Report parts: the sample prefix of each held-out set, in order; every other row is development.
-PARTS = (("held-out-4", "heldout4"), ("held-out-3", "heldout3"), ("held-out-2", "heldout"))
+PARTS = (("held-out-5", "heldout5"), ("held-out-4", "heldout4"), ("held-out-3", "heldout3"), ("held-out-2", "heldout"))
 
 
 def _part(label: dict) -> str:
@@ -279,6 +279,10 @@ def _part(label: dict) -> str:
 
 def _is_heldout(label: dict) -> bool:
     return _part(label) != "development"
+
+
+#: Reasons of the in-document repeat stage (``dedupe.text.paragraphs``), not of a chrome rule.
+REPEAT_REASONS = ("repeat", "near_repeat")
 
 
 def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
@@ -310,9 +314,13 @@ def evaluate(name: str, classify, labels: list[dict], docs: dict) -> dict:
     def block(rows):
         ch = [s for r, s, _ in rows if r["label"] == "chrome"]
         co = [s for r, s, _ in rows if r["label"] == "content"]
+        # content lines the in-document repeat stage took (their text, or most of it, is still in the
+        # document: an exact or near repeat of a kept paragraph) and those a chrome rule took
+        by_repeats = sum(1 for r, s, rsn in rows if r["label"] == "content" and rsn in REPEAT_REASONS)
         return {"chrome": len(ch), "chrome_stripped": sum(ch), "chrome_recall": _ratio(sum(ch), len(ch)),
                 "content": len(co), "content_kept": len(co) - sum(co),
-                "content_precision": _ratio(len(co) - sum(co), len(co))}
+                "content_precision": _ratio(len(co) - sum(co), len(co)),
+                "content_lost_to_repeats": by_repeats, "content_lost_to_chrome_rules": sum(co) - by_repeats}
 
     overall = block(stripped_flags)
     split = {part: block([x for x in stripped_flags if _part(x[0]) == part])
@@ -362,6 +370,11 @@ def print_report(results: list[dict], show_errors: int, out=sys.stdout) -> None:
                 cr = "-" if b["chrome_recall"] is None else f"{b['chrome_recall']:.3f}"
                 cp = "-" if b["content_precision"] is None else f"{b['content_precision']:.3f}"
                 cells.append(f"{b['chrome_stripped']}/{b['chrome']} = {cr} | {b['content_kept']}/{b['content']} = {cp}")
+            w(f"{res['classifier']:<14}" + "".join(f" {c:>40}" for c in cells) + "\n")
+        w("content lines stripped, by stage (chrome rules | in-document repeats: an exact or near repeat of a kept paragraph)\n")
+        for res in results:
+            cells = [f"{res['split'][p]['content_lost_to_chrome_rules']} | {res['split'][p]['content_lost_to_repeats']}"
+                     for p in parts]
             w(f"{res['classifier']:<14}" + "".join(f" {c:>40}" for c in cells) + "\n")
     w("\n== per corpus (chrome recall | content precision) ==\n")
     corpora = sorted({c for res in results for c in res["per_corpus"]})

@@ -260,6 +260,10 @@ _NEXT_PREVIOUS = re.compile(r"^\s*(?:Next\s+Previous|Previous\s+Next)\b\s*", re.
 #: Sentence punctuation: a line with it reads as text, not as a label.
 _SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
 _STAR = re.compile(r"^\s*\*\s*")
+#: A line that is only a parenthesised word or two: ``'(واس)'`` (a credit when the words are one).
+_PAREN_ONLY = re.compile(r"^\s*\(\s*([^()]{2,30}?)\s*\)\s*$")
+#: A pointer to a page of the print edition: ``'تفاصيل ص19'``, ``'التفاصيل في الصفحة 5'``, ``'ص 12'``.
+_PAGE_POINTER = re.compile(r"^\s*(?:ال)?(?:تفاصيل|تتمة|التتمة|المزيد)?\s*(?:في\s*)?(?:ص|صفحة|الصفحة|ص\.)\s*[\d٠-٩]{1,3}\s*$")
 #: A poem's credit under it: ``'شعر – حمود بن حسن العضيدان "رحمه الله"'``, ``'شعر: ...'``.
 _POET_CREDIT = re.compile(r"^\s*(?:شعر|الشاعر|للشاعر)\s*[:\-–—]\s*[^\s\d.،:!؟?]")
 #: A long line is only looked at as a menu when it has separators between its entries.
@@ -439,6 +443,10 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         return "dateline"
     if n_words <= 3 and ":" in line and is_place_credit(line):
         return "dateline"
+    if n_words <= 4 and "(" in line and _PAREN_ONLY.match(line) and _key(_PAREN_ONLY.match(line).group(1)) in CREDIT_WORDS:
+        return "credit"
+    if n_words <= 5 and _HAS_DIGIT.search(line) and _PAGE_POINTER.match(line):
+        return "page_pointer"
     # is_link_only. Without an "@" (e-mail, handle) and a ":" (label, "https://") a link-only
     # line starts with "www.", "#", a phone number or "[email protected]"
     stripped = line.strip()
@@ -680,7 +688,8 @@ def is_bio_footer(line: str, key: str) -> bool:
     if not _STAR.match(line):
         return False
     words = key.split()
-    return 1 <= len(words) <= MAX_BIO_WORDS and any(w in BIO_WORDS for w in words[:4])
+    return 1 <= len(words) <= MAX_BIO_WORDS and any(w in BIO_WORDS or w[:2] == "ال" and w[2:] in BIO_WORDS
+                                                    for w in words[:4])
 
 
 @lru_cache(maxsize=4096)  # one call per document; outlets have few authors
@@ -998,6 +1007,15 @@ def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
             before = i
             break
         block.append(i)
+    if block and len(block) == 3 and _is_label(lines[block[1]], keys[block[1]]):
+        # a poem signed by its poet: every line a short verse, the last one a name under a verse
+        # of MIN_SIGNED_TEXT_WORDS words or more that is no name itself
+        last, verse = block[0], block[1]
+        if lines[verse].strip().count(" ") + 1 >= MIN_SIGNED_TEXT_WORDS and not lines[verse].rstrip().endswith(":") \
+                and not _is_name_line(lines[verse], keys[verse]) and not _HAS_DIGIT.search(lines[last]) \
+                and _is_name_line(lines[last], keys[last]) and not _LIST_MARK.match(lines[verse]):
+            verdicts[last] = "name_signature"
+            return
     if not block or before is None or _is_label(lines[before], keys[before]) \
             or lines[before].strip().count(" ") + 1 < MIN_SIGNED_TEXT_WORDS or lines[before].rstrip().endswith(":"):
         return  # a list of names under 'كل من:' is content
