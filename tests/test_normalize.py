@@ -80,6 +80,17 @@ def test_explain_names_rules():
     assert [name for name, _ in explain("كَتَبَ ١", CleanOptions(True, True))] == ["strip_diacritics", "digits_to_ascii"]
 
 
+def test_lone_tatweel_is_a_dash():
+    """A tatweel between spaces is the dash of a byline or a list, not an elongation: it becomes an
+    en dash instead of vanishing (which glued 'ماجد هود' to 'جدة'); inside a word it is dropped as before."""
+    assert clean("ماجد هود ـ جدة") == "ماجد هود – جدة"
+    assert clean("9 ـ حجج الالتجاء\nـ بند") == "9 – حجج الالتجاء\n– بند"
+    assert clean("كـتـاب الـعـلـم") == "كتاب العلم"
+    assert clean("ماجد هودـ جدة") == "ماجد هود جدة"  # glued to a word: an elongation
+    assert match_key("ماجد هود ـ جدة") == match_key("ماجد هود جدة")
+    assert [name for name, _ in explain("ماجد ـ جدة")] == ["tatweel_dash"]
+
+
 def test_spaces_keeps_paragraphs():
     assert spaces("a\u00a0\u00a0b  \n\n\n\nc ") == "a b\n\nc"
 

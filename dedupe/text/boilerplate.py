@@ -575,7 +575,9 @@ LINK_LABEL_WORDS = frozenset(match_key("رابط الرابط روابط لين�
 CAPTION_OPENERS = tuple(match_key(p) + " " for p in (
     "جانب من", "جانب آخر من", "لقطة", "لقطات", "صورة", "صور من", "من اليمين", "من اليسار",
     "الصورة", "في الصورة", "من حفل", "من فعاليات", "من تدريبات", "من مراسم", "من جولة", "من زيارة",
-    "من عمليات", "من أعمال", "من أنشطة", "من الحفل", "من الفعاليات", "من اللقاء", "من الاجتماع", "من المعرض"))
+    "من عمليات", "من أعمال", "من أنشطة", "من الحفل", "من الفعاليات", "من اللقاء", "من الاجتماع", "من المعرض",
+    "من معايدة", "من المعايدة", "من احتفال", "من الاحتفال", "من احتفالات", "من مباراة", "من المباراة", "من لقاء",
+    "من ورشة", "من الورشة", "من افتتاح", "من الافتتاح", "من تكريم", "من التكريم"))
 #: A caption's "<who> during/at <event>": ``'محافظ الأفلاج أثناء مشاركته في الفعاليات'``,
 #: ``'د. العضيب في انطلاق الدورة'``, ``'أثناء حفل تتويج الفائزين'``. On the line as written
 #: (teh marbuta must not look like a possessive pronoun).
@@ -858,6 +860,9 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
         if verdicts[i] is None and i != title_idx and keys[i] and key_spaces[i] < MAX_CAPTION_WORDS \
                 and is_caption(lines[i], keys[i]):
             verdicts[i] = "caption"
+    if verdicts[first] is None and title_idx is None and title and key_spaces[first] <= 5 \
+            and _is_subject_caption(lines, keys, verdicts, filled, first, title):
+        verdicts[first] = "caption"
     # a trailing gallery: short captions, each between blank lines, after a body without blank lines
     gallery = []
     captioned = 0  # captions already found by their wording inside the trailing run
@@ -896,6 +901,40 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
     if open_body and all(lines[i].strip().count(" ") + 1 >= CAPTION_BODY_WORDS for i in open_body):
         for i in gallery:
             verdicts[i] = "caption"
+
+
+def _bare(word: str) -> str:
+    """A key word without its article, so ``'الاتحاد'`` and ``'اتحاد'`` compare equal."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+def _is_subject_caption(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None],
+                        filled: Sequence[int], first: int, title: str) -> bool:
+    """The first line is the caption of the story's photo without caption wording: two to six words
+    naming its subject (``'هاني شاكر'``, ``'وزير الشؤون البلدية'``, ``'جماهير الهلال'``), every one
+    of them in the headline or in the paragraph below, no sentence punctuation, digits or list mark;
+    and the text is running text only (every other open line has ``SUBJECT_BODY_WORDS`` words or
+    more, the one below ``CAPTION_BODY_WORDS``), so a sub-heading over a section is not taken."""
+    words = keys[first].split()
+    line = lines[first]
+    if len(words) < 2 or words[0] in FUNCTION_WORDS or _SENTENCE_PUNCT.search(line) or _HAS_DIGIT.search(line) \
+            or _LIST_MARK.match(line):
+        return False
+    rest = [i for i in filled if i > first and verdicts[i] is None]
+    if not rest:
+        return False
+    below = keys[rest[0]] or _key(lines[rest[0]])
+    if below.count(" ") + 1 < CAPTION_BODY_WORDS:
+        return False
+    if any(lines[i].strip().count(" ") + 1 < SUBJECT_BODY_WORDS for i in rest):
+        return False
+    pool = {_bare(w) for w in (match_key(title) + " " + below).split()}
+    named = [w for w in words if w not in FUNCTION_WORDS]
+    return bool(named) and all(_bare(w) in pool for w in named)
+
+
+#: Every open line after a subject caption (``_is_subject_caption``) has at least this many words.
+SUBJECT_BODY_WORDS = 6
 
 
 def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:

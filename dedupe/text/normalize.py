@@ -16,6 +16,7 @@ untouched text costs a scan); the tests check it equals the registry run in orde
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,23 @@ def line_endings(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(cd.CLEAN_LINES)
+
+
+#: A tatweel standing alone between spaces (or at a line's edge) is typed as a dash:
+#: ``'ماجد هود ـ جدة'``, ``'9 ـ حجج ...'``.
+_LONE_TATWEEL = re.compile(r"(?<!\S)\u0640+(?!\S)")
+TATWEEL_DASH = "\u2013"
+
+
+def tatweel_dash(text: str) -> str:
+    """A tatweel standing alone between spaces becomes an en dash: ``'ماجد هود ـ جدة'`` -> ``'ماجد هود – جدة'``.
+
+    Why: there it is punctuation (a byline's or a list's dash), not the elongation of a letter;
+    deleting it like any tatweel would glue the name to the place (``'ماجد هود جدة'``).
+    """
+    if cd.TATWEEL not in text:
+        return text
+    return _LONE_TATWEEL.sub(TATWEEL_DASH, text)
 
 
 def presentation_forms(text: str) -> str:
@@ -157,6 +175,7 @@ _INVISIBLE_DELETE = {k: v for k, v in cd.CLEAN_DELETE.items() if k != ord(cd.ZWN
 #: Default clean rules, in the order they run.
 CLEAN_RULES: dict[str, Rule] = {
     "line_endings": line_endings,
+    "tatweel_dash": tatweel_dash,
     "presentation_forms": presentation_forms,
     "invisibles": invisibles,
     "zwnj": zwnj,
@@ -211,6 +230,8 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if cd.TATWEEL in text:
+        text = _LONE_TATWEEL.sub(TATWEEL_DASH, text)
     if native.AVAILABLE and not options._table and not options.persian_to_arabic:
         done, maybe_not_nfc = _native_clean().clean(text)  # marks put in canonical order; compositions left here
         if cd.ZWNJ in done:
