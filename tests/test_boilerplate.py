@@ -364,6 +364,17 @@ def test_first_line_subject_caption():
     assert strip_lines(["هاني شاكر", para, LONG])[0] is None
 
 
+def test_round7_rules():
+    """Round 7 (from held-out-7's misses)."""
+    para = "أقامت بلديات المنطقة حفل معايدة بمقر البلدية لكافة منسوبيها بمناسبة عيد الفطر المبارك بحضور رئيس البلدية."
+    assert strip_lines(["احتفال بلدية سميراء", para, LONG], title="بلديات منطقة حائل تقيم حفل معايدة")[0] == "caption"
+    assert strip_lines(["احتفال البلدية بالعيد كان جميلا.", para, LONG], title="بلديات منطقة حائل تقيم حفل معايدة")[0] is None
+    # a bio opener without a star (the scrape left a control character in its place)
+    assert strip_lines([LONG, LONG, clean("\x1a متخصص بالشأن الاجتماعي")])[-1] == "desk_signature"
+    # a writer's name under a column, the author field empty
+    assert strip_lines([LONG + " " + LONG, "رندا الوراد"])[-1] == "name_signature"
+
+
 def test_trailing_attachment_and_dangling_labels():
     assert strip_lines([LONG, LONG, "ملف الوظائف الصحية", "تحميل النموذج"])[-2:] == ["attachment_label"] * 2
     assert strip_lines([LONG, LONG, "بنود مترابطة -"])[-1] == "dangling_label"
@@ -606,6 +617,17 @@ def test_hand_labels_heldout6(label_verdicts):
     assert (n_chrome, n_content) == (81, 457)
     assert recall >= 0.91
     assert precision >= 0.984
+
+
+def test_hand_labels_heldout7(label_verdicts):
+    """Held-out-7 (605 lines, labelled blind, evaluated once with the round-6 rules frozen, stratum 11):
+    82/87 chrome (0.943) and 513/518 content (0.990; 3 lines lost to chrome rules, all web addresses the
+    annotator kept as content against the guideline's wording, with a note; 2 to the repeat stage). Round 7
+    was written from its misses: 85/87 (0.977). Floors just below."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout7")])
+    assert (n_chrome, n_content) == (87, 518)
+    assert recall >= 0.97
+    assert precision >= 0.989
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

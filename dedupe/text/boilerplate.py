@@ -126,6 +126,7 @@ _DESK_OPENERS = """
 _BIO_OPENERS = """
 كاتب | كاتبة | أستاذ | استاذ | أستاذة | باحث | باحثة | محلل | محللة | أكاديمي | أكاديمية | إعلامي | إعلامية
 صحفي | صحفية | صحافي | صحافية | مستشار | مستشارة | استشاري | استشارية | خبير | خبيرة | المشرف العام | عضو هيئة التدريس
+متخصص | متخصصة | مختص | مختصة | أخصائي | أخصائية
 """
 
 #: Given names a signature line may start with (``'زياد عيتاني'``, ``'ريان بن خالد'``); names led by
@@ -138,6 +139,8 @@ _GIVEN_NAMES = """
 بدر راشد رائد رشيد شاكر ظافر عايض عوض غازي فارس فايز فواز قاسم لؤي مالك مبارك محسن مساعد مشاري معاذ
 نبيل نبيه نجيب هادي هزاع وائل وحيد ياسين أنس انس أيمن ايمن باسم بسام ثامر جابر جاسم حامد حمزة خليل
 دخيل راكان زهير سامر سعدون شادي صابر صلاح ضياء عبيد عدنان عصام علاء عماد عيسى غسان فؤاد فراس كمال
+رندا رنا دانة هدى سلوى نادية ليلى سميرة فوزية منيرة مها هيفاء بشرى خلود غادة وفاء سعاد جواهر شريفة حنان
+إيمان ايمان سهام أميرة اميرة ندى رشا دينا لبنى نوال عفاف سمر أروى اروى بدرية موضي الجوهرة حليمة زينب خديجة
 """
 
 #: Widget words that may precede a title echo as a glued label ("طباعة <title>").
@@ -578,6 +581,9 @@ CAPTION_OPENERS = tuple(match_key(p) + " " for p in (
     "من عمليات", "من أعمال", "من أنشطة", "من الحفل", "من الفعاليات", "من اللقاء", "من الاجتماع", "من المعرض",
     "من معايدة", "من المعايدة", "من احتفال", "من الاحتفال", "من احتفالات", "من مباراة", "من المباراة", "من لقاء",
     "من ورشة", "من الورشة", "من افتتاح", "من الافتتاح", "من تكريم", "من التكريم"))
+#: Openers of a photo caption printed as the first line over a report of the event
+#: (``'احتفال بلدية سميراء'``, ``'حفل معايدة تعليم عنيزة'``); at the first line only.
+FIRST_CAPTION_OPENERS = tuple(match_key(p) + " " for p in ("احتفال", "احتفالية", "حفل", "معايدة", "فعاليات"))
 #: A caption's "<who> during/at <event>": ``'محافظ الأفلاج أثناء مشاركته في الفعاليات'``,
 #: ``'د. العضيب في انطلاق الدورة'``, ``'أثناء حفل تتويج الفائزين'``. On the line as written
 #: (teh marbuta must not look like a possessive pronoun).
@@ -861,7 +867,8 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                 and is_caption(lines[i], keys[i]):
             verdicts[i] = "caption"
     if verdicts[first] is None and title_idx is None and title and key_spaces[first] <= 5 \
-            and _is_subject_caption(lines, keys, verdicts, filled, first, title):
+            and ((keys[first] + " ").startswith(FIRST_CAPTION_OPENERS) and _is_label(lines[first], keys[first])
+                 or _is_subject_caption(lines, keys, verdicts, filled, first, title)):
         verdicts[first] = "caption"
     # a trailing gallery: short captions, each between blank lines, after a body without blank lines
     gallery = []
