@@ -375,6 +375,19 @@ def test_round7_rules():
     assert strip_lines([LONG + " " + LONG, "رندا الوراد"])[-1] == "name_signature"
 
 
+def test_round8_rules():
+    """Round 8 (from held-out-8's misses; no fresh set measures it)."""
+    # a credit word that is also a noun leads a credit only with a separator
+    assert classify_line("تحرير: محمد علي") == "lexicon_prefix"
+    assert classify_line("تحرير المرور") is None
+    assert classify_line("ترجمة الأفلام الأجنبية") is None
+    assert classify_line("إعداد وتقديم: الدكتور علي الديري") == "lexicon_prefix"
+    # contact lines: a number after its label, a handle glued to an e-mail
+    assert classify_line("فاكس: 6923348") == "contact"
+    assert classify_line("twitter:@Dr_Ahmed25@hotmail.com") == "link_only"
+    assert classify_line("ت: 12 سنة") is None
+
+
 def test_trailing_attachment_and_dangling_labels():
     assert strip_lines([LONG, LONG, "ملف الوظائف الصحية", "تحميل النموذج"])[-2:] == ["attachment_label"] * 2
     assert strip_lines([LONG, LONG, "بنود مترابطة -"])[-1] == "dangling_label"
@@ -628,6 +641,17 @@ def test_hand_labels_heldout7(label_verdicts):
     assert (n_chrome, n_content) == (87, 518)
     assert recall >= 0.97
     assert precision >= 0.989
+
+
+def test_hand_labels_heldout8(label_verdicts):
+    """Held-out-8 (566 lines, labelled blind, evaluated once with the round-7 rules frozen, stratum 12):
+    80/92 chrome (0.870) and 472/474 content (0.996; both lost lines to chrome rules). Round 8 (a noun
+    prefix needs a separator, labelled numbers, glued handles) was written from its misses and is not
+    measured on a fresh set. Floors just below."""
+    recall, precision, n_chrome, n_content = _rates([x for x in label_verdicts if x[0]["sample"].startswith("heldout8")])
+    assert (n_chrome, n_content) == (92, 474)
+    assert recall >= 0.88
+    assert precision >= 0.997
 
 
 def test_run_with_linefreq_first_pass(tmp_path):

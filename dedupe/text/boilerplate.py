@@ -177,6 +177,10 @@ PREFIXES = tuple(sorted(_keyed(_PREFIXES), key=len, reverse=True))
 _PREFIX_SET = frozenset(PREFIXES)
 _PREFIX_HEADS = tuple(p + " " for p in PREFIXES)
 PHRASES = tuple(sorted(_keyed(_PHRASES)))
+#: Prefixes that are also common nouns: a credit only with a separator after the word.
+NOUN_PREFIXES = frozenset(match_key("المصدر إعداد اعداد ترجمة تحرير تصوير تصنيف الأقسام").split())
+_PHRASE_PREFIX_HEADS = tuple(h for h in _PREFIX_HEADS if h.strip() not in NOUN_PREFIXES)  # 'اعداد وتقديم ...'
+_NOUN_CREDIT = re.compile(r"^\W*\w+\s*[:：/\-–—|ـ]")
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
@@ -249,7 +253,10 @@ TAIL_ZONE = 4
 _LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|(?:\+|00?)\d[\d\s()./-]{6,}"
               r"|\[email\s?protected\](?:\s*/\*\s*\*/)?)")
 _LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:\s*)?"
-                        rf"{_LINK_ITEM}(?:[\s,،;|]+{_LINK_ITEM})*$", re.IGNORECASE)
+                        rf"{_LINK_ITEM}(?:[\s,،;|]*{_LINK_ITEM})*$", re.IGNORECASE)
+#: A phone or fax number after its label: ``'فاكس: 6923348'``, ``'هاتف: 4567890 - 4567891'``.
+_LABELLED_NUMBER = re.compile(r"^(?:هاتف|الهاتف|جوال|الجوال|فاكس|الفاكس|تلفون|تليفون|ت|ف|tel|fax|phone)\s*:\s*"
+                              r"[\d٠-٩][\d٠-٩\s()./-]{5,}$", re.IGNORECASE)
 #: An address after a contact label, as scraped (``'إيميل: x@yahoo com'``: the dot of the domain lost).
 _LABELLED_ADDRESS = re.compile(r"^(?:[اإ]يميل|ال[اإ]يميل|البريد(?: ال[اإ]لكتروني)?|بريد [اإ]لكتروني|e-?mail)\s*:\s*"
                                r"[\w.+-]+@[\w-]+(?:[.\s]+[\w-]+){1,3}\s*$", re.IGNORECASE)
@@ -281,11 +288,20 @@ def is_lexicon(key: str) -> bool:
     return key in FULL_LINE
 
 
-def is_prefixed(key: str, n_words: int) -> bool:
-    """A short line led by a chrome phrase: ``'اقرأ أيضا: ...'``, ``'نقلتها إلى العربية: زينب منعم.'``."""
+def is_prefixed(key: str, n_words: int, line: str = "") -> bool:
+    """A short line led by a chrome phrase: ``'اقرأ أيضا: ...'``, ``'نقلتها إلى العربية: زينب منعم.'``.
+    A credit word that is also a common noun (``NOUN_PREFIXES``: ``'تحرير'``, ``'ترجمة'``, ``'المصدر'``...)
+    leads a credit only with a separator after it (``'تحرير: ...'``, ``'تصوير - ...'``), not a sub-heading
+    (``'تحرير المرور'``)."""
     if n_words > MAX_PREFIX_WORDS:
         return False
-    return key in _PREFIX_SET or key.startswith(_PREFIX_HEADS)
+    if key in _PREFIX_SET:
+        return True
+    if not key.startswith(_PREFIX_HEADS):
+        return False
+    if key.split(" ", 1)[0] not in NOUN_PREFIXES or not line or key.startswith(_PHRASE_PREFIX_HEADS):
+        return True
+    return bool(_NOUN_CREDIT.match(line))
 
 
 def is_byline_prefix(line: str, key: str, n_words: int) -> bool:
@@ -457,6 +473,8 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         return "link_only"
     if "@" in line and n_words <= 6 and _LABELLED_ADDRESS.match(stripped):
         return "contact"
+    if ":" in line and n_words <= 8 and _LABELLED_NUMBER.match(stripped):
+        return "contact"
     if ("للتواصل" in line or "مقالات" in line or "رابط الخبر" in line) and is_glued_footer(line):  # _FOOTER_WORDS
         return "footer"
     if n_words <= MAX_PREFIX_WORDS:  # the longest bound of the five rules below: skip them at once
@@ -466,7 +484,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
             return "byline"
         if is_credit_footer(line, key, n_words):
             return "credit"
-        if is_prefixed(key, n_words):
+        if is_prefixed(key, n_words, line):
             return "lexicon_prefix"
         if is_byline_prefix(line, key, n_words):
             return "byline_prefix"
