@@ -1,6 +1,7 @@
 """Score a dedup run against the benchmark's truth.json.
 
     python -m benchmarks.neardup.evaluate --truth DIR/truth.json --removed removed.json|OUTDIR [--threshold 0.8]
+        [--truth-stripped DIR/truth_stripped.json | --no-stripped] [--json-out result.json]
 
 Definitions (threshold t, default 0.8, applied to the TRUE Jaccard of word 5-gram
 shingles of the reference match key, see `truth_key`):
@@ -26,6 +27,19 @@ shingles of the reference match key, see `truth_key`):
   (few_words, truncate...) often fall below t and are then not expected to go.
   `originals_removed` counts planted originals removed while their variant was
   kept: correct by the cluster rule, but the wrong member of the pair was kept.
+
+Two truth definitions, scored side by side when DIR/truth_stripped.json exists
+(or `--truth-stripped PATH`; `--no-stripped` for the raw one only):
+* "raw" (truth.json): the Jaccard above on the RAW text, site chrome included. Frozen.
+* "stripped" (truth_stripped.json, `stripped_truth.py`): the same Jaccard on the
+  text the dedup stage compares, i.e. after dedupe's own clean + chrome stripping +
+  in-document repeat removal. Caveat (circular): it trusts our stripper, so a
+  stripper error can hide a false positive; the removals that are correct only
+  under it are listed, and a warning is printed when the stripping code changed
+  since it was computed.
+Natural figures count non-planted documents (natural precision = correct / removed
+non-planted documents; natural recall = positives of kinds natural + exact); planted
+figures count the variants.
 
 Removal inputs:
 * a JSON file `{"removed_ids": [...]}` (what peer runners produce), or a bare list;
@@ -183,6 +197,10 @@ def evaluate(truth: dict, removed_ids: set[str], threshold: float = 0.8) -> dict
     # natural documents: everything that is not a planted variant (planted ids are "<original>#<kind>")
     natural_removed = {d for d in removed if "#" not in d}
     natural_precision = _ratio(len(natural_removed & correct), len(natural_removed))
+    natural_positives = set().union(*(positives_by_kind.get(k, set()) for k in ("natural", "exact")))
+    natural_positives -= {d for d in natural_positives if "#" in d}
+    planted_removed = removed - natural_removed
+    planted_positives = set().union(*(v for k, v in positives_by_kind.items() if k not in PLANTED_EXCLUDED))
     recall = _ratio(len(tp), len(all_positives))
     f1 = (round(2 * precision * recall / (precision + recall), 4)
           if precision and recall else None)
@@ -202,7 +220,17 @@ def evaluate(truth: dict, removed_ids: set[str], threshold: float = 0.8) -> dict
         "true_positives": len(tp),
         "precision": precision,
         "natural_removed": len(natural_removed),
+        "natural_correct": len(natural_removed & correct),
         "natural_precision": natural_precision,
+        "natural_positives": len(natural_positives),
+        "natural_true_positives": len(natural_positives & correct),
+        "natural_recall": _ratio(len(natural_positives & correct), len(natural_positives)),
+        "planted_removed": len(planted_removed),
+        "planted_correct": len(planted_removed & correct),
+        "planted_precision": _ratio(len(planted_removed & correct), len(planted_removed)),
+        "planted_positives": len(planted_positives),
+        "planted_true_positives": len(planted_positives & correct),
+        "planted_recall": _ratio(len(planted_positives & correct), len(planted_positives)),
         "recall": recall,
         "f1": f1,
         "per_kind": per_kind,
@@ -236,18 +264,114 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+#: Rows of the side-by-side table: (label, numerator key, denominator key, ratio key).
+COMPARE_ROWS = (
+    ("natural precision", "natural_correct", "natural_removed", "natural_precision"),
+    ("natural recall (natural+exact)", "natural_true_positives", "natural_positives", "natural_recall"),
+    ("planted precision", "planted_correct", "planted_removed", "planted_precision"),
+    ("planted recall", "planted_true_positives", "planted_positives", "planted_recall"),
+    ("overall precision", "correct_removals", "removed", "precision"),
+    ("overall recall", "true_positives", "positives", "recall"),
+)
+
+
+def correct_set(truth: dict, removed_ids: set[str], threshold: float = 0.8) -> set[str]:
+    """The removals `evaluate` counts as correct under `truth`."""
+    removed = set(removed_ids) & set(truth["docs"])
+    return correct_removals(removed, clusters(truth["pairs"], threshold))
+
+
+def format_compare(results: dict[str, dict]) -> str:
+    """The headline figures of several truth definitions side by side ("correct/total = ratio")."""
+    names = list(results)
+    width = max(14, *(len(n) + 2 for n in names))
+    lines = [f"{'truth definition':32s}" + "".join(f"{n:>{width + 8}s}" for n in names)]
+    for label, num, den, ratio in COMPARE_ROWS:
+        cells = []
+        for n in names:
+            r = results[n]
+            val = "-" if r[ratio] is None else f"{r[ratio]:.4f}"
+            cell = f"{r[num]}/{r[den]} = {val}"
+            cells.append(f"{cell:>{width + 8}s}")
+        lines.append(f"{label:32s}" + "".join(cells))
+    cells = []
+    for n in names:
+        k = results[n]["per_kind"].get("natural", {})
+        val = "-" if k.get("recall") is None else f"{k['recall']:.4f}"
+        cell = f"{k.get('removed_correctly', 0)}/{k.get('positives', 0)} = {val}"
+        cells.append(f"{cell:>{width + 8}s}")
+    lines.append(f"{'natural-kind recall':32s}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def stale_warning(stripped_truth: dict) -> str | None:
+    """A warning line when the stripped truth was computed with other stripping code than the current one."""
+    from .stripped_truth import stripper_digest
+
+    saved = stripped_truth.get("params", {}).get("stripper_digest")
+    if saved and saved != stripper_digest():
+        return ("warning: the stripped truth was computed with other dedupe/text, steps/local.py or config.py "
+                "code than the current checkout; recompute it: python -m benchmarks.neardup.stripped_truth --bench DIR")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--truth", required=True, help="truth.json from make_bench")
+    ap.add_argument("--truth", required=True, help="truth.json from make_bench (the raw-text truth)")
+    ap.add_argument("--truth-stripped",
+                    help="second truth, on the text after our per-document stage (default: truth_stripped.json "
+                         "beside --truth, when it exists; see stripped_truth.py)")
+    ap.add_argument("--no-stripped", action="store_true", help="score against the raw truth only")
     ap.add_argument("--removed", required=True,
                     help='JSON {"removed_ids": [...]} or a dedupe output dir with removed/part-*.jsonl*')
     ap.add_argument("--threshold", type=float, default=0.8)
-    ap.add_argument("--json-out", help="also write the full result as JSON here")
+    ap.add_argument("--json-out", help="also write the full result as JSON here (raw truth at the top level, "
+                                       "the stripped truth's result under \"stripped\")")
     args = ap.parse_args(argv)
     with open(args.truth, encoding="utf-8") as fh:
         truth = json.load(fh)
-    result = evaluate(truth, load_removed(args.removed), args.threshold)
-    print(format_table(result))
+    stripped_path = None
+    if not args.no_stripped:
+        stripped_path = Path(args.truth_stripped) if args.truth_stripped else Path(args.truth).with_name(
+            "truth_stripped.json")
+        if not stripped_path.is_file():
+            if args.truth_stripped:
+                raise FileNotFoundError(stripped_path)
+            stripped_path = None
+    removed = load_removed(args.removed)
+    result = evaluate(truth, removed, args.threshold)
+    if stripped_path is None:
+        print(format_table(result))
+    else:
+        from .stripped_truth import CAVEAT
+
+        with open(stripped_path, encoding="utf-8") as fh:
+            stripped_truth = json.load(fh)
+        stripped = evaluate(stripped_truth, removed, args.threshold)
+        ok_raw = correct_set(truth, removed, args.threshold)
+        ok_stripped = correct_set(stripped_truth, removed, args.threshold)
+        only_stripped = sorted(ok_stripped - ok_raw)
+        only_raw = sorted(ok_raw - ok_stripped)
+        stripped["correct_only_under_stripped"] = only_stripped
+        stripped["correct_only_under_raw"] = only_raw
+        stripped["caveat"] = CAVEAT
+        result["stripped"] = stripped
+        print("== truth 'raw' (truth.json: exact shingle Jaccard of the raw text, chrome included)")
+        print(format_table(result))
+        print(f"\n== truth 'stripped' ({stripped_path.name}: same Jaccard on the text after dedupe's "
+              "clean + chrome stripping + in-document repeats)")
+        print(format_table(stripped))
+        print("\n== side by side")
+        print(format_compare({"raw": result, "stripped": stripped}))
+        print(f"removals correct only under 'stripped': {len(only_stripped)}"
+              + (f" ({', '.join(only_stripped[:10])}{' ...' if len(only_stripped) > 10 else ''})"
+                 if only_stripped else ""))
+        print(f"removals correct only under 'raw': {len(only_raw)}"
+              + (f" ({', '.join(only_raw[:10])}{' ...' if len(only_raw) > 10 else ''})" if only_raw else ""))
+        print(CAVEAT)
+        warning = stale_warning(stripped_truth)
+        if warning:
+            print(warning)
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as fh:
             json.dump(result, fh, indent=1)

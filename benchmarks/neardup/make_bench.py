@@ -2,8 +2,9 @@
 
     python -m benchmarks.neardup.make_bench --out /tmp/neardup_bench [--base-docs 1500] [--seed 0]
 
-Writes DIR/corpus.jsonl (`{"id", "text", "source", "meta"}` per line, in corpus order)
-and DIR/truth.json:
+Writes DIR/corpus.jsonl (`{"id", "text", "source", "meta"}` per line, in corpus order),
+DIR/truth.json (the frozen raw-text truth) and DIR/truth_stripped.json (the same schema,
+computed on the text after dedupe's per-document stage: see `stripped_truth`):
 
     {"docs": [ids in corpus order],
      "pairs": [{"a", "b", "jaccard", "kind", ...}],   # a precedes b in corpus order
@@ -261,9 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--natural-pairs", type=int, default=500,
                     help="pull in duplicate clusters until the corpus has this many natural+exact pairs")
     ap.add_argument("--source", default=DEFAULT_SOURCE)
+    ap.add_argument("--no-stripped-truth", action="store_true",
+                    help="do not also write truth_stripped.json (the second truth definition, see stripped_truth.py)")
     args = ap.parse_args(argv)
     corpus, truth = build(args.source, args.base_docs, args.seed, args.per_kind, args.natural_pairs)
     write(args.out, corpus, truth)
+    if not args.no_stripped_truth:
+        from .stripped_truth import write_for_bench  # imports dedupe: only here
+
+        log(f"wrote {write_for_bench(args.out)}")
     print(json.dumps(truth["params"]["counts"], indent=1))
     return 0
 

@@ -4,9 +4,11 @@ Used when a survivor other than the first is wanted (``--keep``), when clusters
 are to be listed (``--clusters``) or when the disk index is chosen.
 
 Pass 1 (in input order, signatures computed by the workers): every document is
-spilled to ``OUTDIR/.work/docs.pkl``; the
-signatures (and, for ``--verify exact``, the shingle sets) of the documents
-still in the running go to flat files read back as memory maps.
+spilled to ``OUTDIR/.work/docs.pkl``; the signatures, ids (and, for ``--verify
+exact``, the shingle sets) of the documents still in the running go to flat
+files, read back with plain reads (``RowFile``) rather than memory maps, so the
+resident set does not grow with the corpus; per document only a few 8-byte
+fields stay in memory.
 Then: candidate pairs from the index backend, verification, union-find,
 survivors, members re-verified against their survivor (``sketch.cluster``).
 Exact duplicates are not removed beforehand: they join the clusters (identical
@@ -18,8 +20,10 @@ not depend on workers or shard size.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+from array import array
 from time import perf_counter
 from pathlib import Path
 from typing import Callable, Iterator
@@ -37,8 +41,57 @@ from ..stats import Stats
 WORK = ".work"
 
 
+class RowFile:
+    """Fixed-size records of a flat file read with ``os.pread``: ``[i]`` one, ``[a:b]`` a block.
+
+    Used instead of a memory map for what is read back after pass 1 (signatures,
+    shingle sets, ids): pages of a map that has been read stay in the process's
+    resident set until it is unmapped, which made RSS grow with the corpus (the
+    shingle file alone is about a third of the input size); a read leaves only
+    the returned array.
+    """
+
+    def __init__(self, path: Path, dtype, width: int = 1) -> None:
+        self.dtype = np.dtype(dtype)
+        self.width = width
+        self.row_bytes = self.dtype.itemsize * width
+        self.fd = os.open(path, os.O_RDONLY)
+        self.rows = os.fstat(self.fd).st_size // self.row_bytes
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start`` to ``stop`` (flat when ``width`` is 1)."""
+        stop = min(stop, self.rows)
+        if stop <= start:
+            data = b""
+        else:
+            data = os.pread(self.fd, (stop - start) * self.row_bytes, start * self.row_bytes)
+        arr = np.frombuffer(data, dtype=self.dtype)
+        return arr if self.width == 1 else arr.reshape(-1, self.width)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.rows)
+            if step != 1:
+                raise ValueError("RowFile slices take no step")
+            return self.read(start, stop)
+        key = int(key)
+        return self.read(key, key + 1)[0]
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 class Spill:
-    """Append-only files of pass 1: pickled documents, signatures, shingle sets with their offsets."""
+    """Append-only files of pass 1: pickled documents, signatures, shingle sets, ids.
+
+    What pass 2 and the clustering need of each signed document is kept in typed
+    arrays of 8 bytes per field (input position, text length, match-key hash,
+    offsets into the shingle and id files), not Python objects; signatures,
+    shingle sets and ids are read back from their files as needed (``RowFile``).
+    """
 
     def __init__(self, workdir: Path, num_perm: int) -> None:
         self.dir = workdir
@@ -47,18 +100,25 @@ class Spill:
         self.docs = open(self.dir / "docs.pkl", "wb")
         self.sigs = open(self.dir / "signatures.u32", "wb")
         self.shingles = open(self.dir / "shingles.u32", "wb")
-        self.offsets = [0]
-        self.positions: dict[int, int] = {}  # doc seq -> position among signed documents
-        self.ids: list[str] = []
-        self.lengths: list[int] = []
-        self.exact: list[int] = []
+        self.id_file = open(self.dir / "ids.utf8", "wb")
+        self.offsets = array("q", [0])  # shingle-file offset of each signed document (+ the end)
+        self.id_offsets = array("q", [0])
+        self.seqs = array("q")  # input position (doc.seq) of each signed document, increasing
+        self.lengths = array("q")
+        self.exact = array("Q")
+        self._readers: list[RowFile] = []
+
+    def __len__(self) -> int:
+        return len(self.seqs)
 
     def add(self, doc: Document) -> None:
         if not doc.removed and doc.signature is not None:
-            self.positions[doc.seq] = len(self.ids)
-            self.ids.append(doc.id)
+            self.seqs.append(doc.seq)
             self.lengths.append(doc.length())
             self.exact.append(doc.exact_hash)
+            raw_id = doc.id.encode("utf-8", "surrogatepass")
+            self.id_file.write(raw_id)
+            self.id_offsets.append(self.id_offsets[-1] + len(raw_id))
             self.sigs.write(doc.signature.tobytes())
             if doc.shingles is not None:
                 self.shingles.write(doc.shingles.tobytes())
@@ -67,21 +127,30 @@ class Spill:
         pickle.dump(doc, self.docs, protocol=pickle.HIGHEST_PROTOCOL)
 
     def close(self) -> None:
-        for fh in (self.docs, self.sigs, self.shingles):
+        for fh in (self.docs, self.sigs, self.shingles, self.id_file):
             fh.close()
 
-    def signatures(self) -> np.ndarray:
-        n = len(self.ids)
-        if n == 0:
-            return np.empty((0, self.num_perm), dtype=np.uint32)
-        return np.memmap(self.dir / "signatures.u32", dtype=np.uint32, mode="r", shape=(n, self.num_perm))
+    def _reader(self, name: str, dtype, width: int = 1) -> RowFile:
+        reader = RowFile(self.dir / name, dtype, width)
+        self._readers.append(reader)
+        return reader
+
+    def signatures(self) -> RowFile:
+        """Row ``i``: the signature of signed document ``i`` (read from the file)."""
+        return self._reader("signatures.u32", np.uint32, self.num_perm)
 
     def shingle_sets(self) -> Callable[[int], np.ndarray] | None:
-        if len(self.offsets) != len(self.ids) + 1 or self.offsets[-1] == 0:
+        if len(self.offsets) != len(self.seqs) + 1 or self.offsets[-1] == 0:
             return None
-        flat = np.memmap(self.dir / "shingles.u32", dtype=np.uint32, mode="r")
-        offsets = np.array(self.offsets, dtype=np.int64)
-        return lambda i: np.asarray(flat[offsets[i] : offsets[i + 1]])
+        flat = self._reader("shingles.u32", np.uint32)
+        offsets = np.frombuffer(self.offsets, dtype=np.int64)
+        return lambda i: flat.read(int(offsets[i]), int(offsets[i + 1]))
+
+    def id_of(self) -> Callable[[int], str]:
+        """``id_of(i)``: the id of signed document ``i``."""
+        raw = self._reader("ids.utf8", np.uint8)
+        offsets = np.frombuffer(self.id_offsets, dtype=np.int64)
+        return lambda i: raw.read(int(offsets[i]), int(offsets[i + 1])).tobytes().decode("utf-8", "surrogatepass")
 
     def replay(self) -> Iterator[Document]:
         with open(self.dir / "docs.pkl", "rb") as fh:
@@ -90,6 +159,38 @@ class Spill:
                     yield pickle.load(fh)
                 except EOFError:
                     return
+
+    def release(self) -> None:
+        for reader in self._readers:
+            reader.close()
+        self._readers.clear()
+
+
+#: Candidate pairs decoded to Python ints at a time while verifying.
+VERIFY_BLOCK = 1 << 16
+
+
+def verify_pairs(pairs: np.ndarray, score: Callable[[int, int], float]) -> np.ndarray:
+    """Score of every candidate pair (``i << 32 | j`` codes) as a float64 array aligned with ``pairs``."""
+    scores = np.empty(len(pairs), dtype=np.float64)
+    for start in range(0, len(pairs), VERIFY_BLOCK):
+        codes = pairs[start : start + VERIFY_BLOCK].tolist()
+        scores[start : start + len(codes)] = [score(c >> 32, c & 0xFFFFFFFF) for c in codes]
+    return scores
+
+
+def scored_lookup(pairs: np.ndarray, scores: np.ndarray, score: Callable[[int, int], float]) -> Callable[[int, int], float]:
+    """``score`` that answers from the already scored (sorted) candidate pairs when it can."""
+    n = len(pairs)
+
+    def lookup(a: int, b: int) -> float:
+        code = (a << 32) | b
+        k = int(np.searchsorted(pairs, np.uint64(code)))
+        if k < n and int(pairs[k]) == code:
+            return float(scores[k])
+        return score(a, b)
+
+    return lookup
 
 
 def use_disk(config: Config, input_bytes: int) -> bool:
@@ -121,16 +222,24 @@ class ClusteredDedup:
         if self.disk:
             pairs = DiskBands(self.spill.dir / "bands", d.lsh_threshold, d.num_perm, d.memory_mb).pairs(sigs)
         else:
-            pairs = memory_pairs(np.asarray(sigs), d.lsh_threshold, d.num_perm, d.seed)
+            pairs = memory_pairs(sigs[:], d.lsh_threshold, d.num_perm, d.seed)
         shingles = self.spill.shingle_sets()
         verifier = Verifier(d.verify, d.score)
+        last: list = [-1, None]  # the shingle set of the last first member: pairs come sorted by it
 
         def score(a: int, b: int) -> float:
-            sa, sb = (shingles(a), shingles(b)) if shingles else (None, None)
-            return verifier.score(sigs[a], sigs[b], sa, sb)
+            if shingles and verifier.mode == "exact":
+                if last[0] != a:
+                    last[0], last[1] = a, shingles(a)
+                return verifier.score(None, None, last[1], shingles(b))
+            return verifier.score(sigs[a], sigs[b], None, None)
 
-        key = survivor_key(d.keep, np.array(self.spill.lengths, dtype=np.int64))
-        clusters = Clusterer(len(sigs), score, d.threshold, key).clusters(pairs)
+        scores = verify_pairs(pairs, score)
+        key = survivor_key(d.keep, np.frombuffer(self.spill.lengths, dtype=np.int64))
+        # only the links that verify go to the clusterer (the others would only fill its score cache,
+        # a Python dict entry per candidate); a pair it asks about again is looked up here
+        clusters = Clusterer(len(sigs), scored_lookup(pairs, scores, score), d.threshold, key).clusters(
+            pairs[scores >= d.threshold])
         for survivor, members in clusters:
             for m, s in members:
                 self.removed[m] = (survivor, s)
@@ -138,11 +247,11 @@ class ClusteredDedup:
             self._write_clusters(clusters)
 
     def _write_clusters(self, clusters: list) -> None:
-        ids = self.spill.ids
+        id_of = self.spill.id_of()
         with open(self.out / "clusters.jsonl", "wb") as fh:
             for survivor, members in clusters:
-                rec = {"survivor": ids[survivor], "size": len(members) + 1,
-                       "members": [{"id": ids[m], "similarity": round(s, 4)} for m, s in members]}
+                rec = {"survivor": id_of(survivor), "size": len(members) + 1,
+                       "members": [{"id": id_of(m), "similarity": round(s, 4)} for m, s in members]}
                 fh.write(orjson.dumps(rec) + b"\n")
 
     def survivors(self) -> frozenset[int]:
@@ -151,20 +260,27 @@ class ClusteredDedup:
         By position, not id: ids need not be unique, and a document sharing a survivor's id
         must not be protected with it."""
         named = {s for s, _ in self.removed.values()}
-        return frozenset(seq for seq, pos in self.spill.positions.items() if pos in named)
+        return frozenset(self.spill.seqs[pos] for pos in named)
 
     def replay(self) -> Iterator[Document]:
-        """Pass 2: every spilled document in input order, near-duplicates marked."""
-        positions, ids, exact = self.spill.positions, self.spill.ids, self.spill.exact
+        """Pass 2: every spilled document in input order, near-duplicates marked.
+
+        Documents come back in the order they were added, so the next signed position is
+        found by walking ``seqs`` alongside."""
+        seqs, exact, id_of = self.spill.seqs, self.spill.exact, self.spill.id_of()
+        nxt = 0
         for doc in self.spill.replay():
-            pos = positions.get(doc.seq)
+            pos = None
+            if nxt < len(seqs) and seqs[nxt] == doc.seq:
+                pos, nxt = nxt, nxt + 1
             if pos is not None and pos in self.removed:
                 survivor, s = self.removed[pos]
                 same_key = self.config.dedup.exact and exact[pos] == exact[survivor]
                 reason = "exact_duplicate" if same_key else "near_duplicate"
-                doc.remove(reason, ids[survivor], 1.0 if same_key else round(s, 4))
+                doc.remove(reason, id_of(survivor), 1.0 if same_key else round(s, 4))
                 self.stats.removed[reason] += 1
             yield doc
 
     def cleanup(self) -> None:
+        self.spill.release()
         shutil.rmtree(self.spill.dir, ignore_errors=True)
