@@ -897,7 +897,8 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                 captioned += 1
             continue
         key = keys[i]
-        if i == 0 or lines[i - 1].strip() or not key or key.count(" ") >= 8 or _GALLERY_PUNCT.search(lines[i]):
+        if i == 0 or lines[i - 1].strip() or not key or key.count(" ") >= 8 \
+                or _GALLERY_PUNCT.search(lines[i].lstrip(" .…")):  # '.. ويودع العسكريين' continues a caption
             break
         gallery.append(i)
     if gallery and len(gallery) + captioned >= 2:
