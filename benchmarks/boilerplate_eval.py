@@ -263,7 +263,7 @@ CLASSIFIERS = {
 
 # --------------------------------------------------------------------------- evaluation
 def _ratio(a: int, b: int) -> float | None:
-    return round(a / b, 4) if b else None
+    return round(a / b, 6) if b else None
 
 
 #: Report parts: the sample prefix of each held-out set, in order; every other row is development.
@@ -383,8 +383,9 @@ def print_report(results: list[dict], show_errors: int, out=sys.stdout) -> None:
         cells = []
         for c in corpora:
             b = res["per_corpus"][c]
-            cells.append(f"{b['chrome_recall'] if b['chrome_recall'] is not None else '-'} | "
-                         f"{b['content_precision'] if b['content_precision'] is not None else '-'}")
+            cr = "-" if b["chrome_recall"] is None else f"{b['chrome_recall']:.3f}"
+            cp = "-" if b["content_precision"] is None else f"{b['content_precision']:.3f}"
+            cells.append(f"{cr} | {cp}")
         w(f"{res['classifier']:<12}" + "".join(f" {x:>30}" for x in cells) + "\n")
     samples = sorted({s for res in results for s in res.get("per_sample", {})})
     if samples:
