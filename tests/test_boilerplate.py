@@ -392,6 +392,18 @@ def test_round8_rules():
     assert strip_lines([LONG, LONG, LONG, "", "ومضة", "", "غلاف بعض الكتب أجمل من المحتوى."])[-3::2] == [None] * 2
 
 
+def test_round9_rules():
+    """Round 9 (from held-out-10's misses)."""
+    assert classify_line("Twitter @firas_t") == "link_only"
+    assert strip_lines([LONG, LONG, "- عضو جمعية التاريخ والآثار بجامعات دول مجلس التعاون"])[-1] == "bio_footer"
+    # the last entry of a dash-led list is not a bio footer
+    assert strip_lines([LONG, "- عضو مجلس الشورى السابق", "- عضو جمعية التاريخ والآثار"])[-1] is None
+    title = "500 شركة ومؤسسة ضمن مهرجان أبها للتسوق"
+    assert strip_lines(["الجار الله يتحدث عن المهرجان", LONG, LONG], title=title)[0] == "caption"
+    assert strip_lines(["الجار الله يتحدث عن المهرجان وخططه.", LONG, LONG], title=title)[0] is None
+    assert strip_lines(["مشهد من المسرحية", LONG, LONG], title="عرض مسرحي في الطائف")[0] == "caption"
+
+
 def test_trailing_attachment_and_dangling_labels():
     assert strip_lines([LONG, LONG, "ملف الوظائف الصحية", "تحميل النموذج"])[-2:] == ["attachment_label"] * 2
     assert strip_lines([LONG, LONG, "بنود مترابطة -"])[-1] == "dangling_label"

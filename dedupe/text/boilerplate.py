@@ -252,7 +252,7 @@ TAIL_ZONE = 4
 
 _LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|(?:\+|00?)\d[\d\s()./-]{6,}"
               r"|\[email\s?protected\](?:\s*/\*\s*\*/)?)")
-_LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:\s*)?"
+_LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:?\s*)?"
                         rf"{_LINK_ITEM}(?:[\s,،;|]*{_LINK_ITEM})*$", re.IGNORECASE)
 #: A phone or fax number after its label: ``'فاكس: 6923348'``, ``'هاتف: 4567890 - 4567891'``.
 _LABELLED_NUMBER = re.compile(r"^(?:هاتف|الهاتف|جوال|الجوال|فاكس|الفاكس|تلفون|تليفون|ت|ف|tel|fax|phone)\s*:\s*"
@@ -601,7 +601,10 @@ CAPTION_OPENERS = tuple(match_key(p) + " " for p in (
     "من ورشة", "من الورشة", "من افتتاح", "من الافتتاح", "من تكريم", "من التكريم"))
 #: Openers of a photo caption printed as the first line over a report of the event
 #: (``'احتفال بلدية سميراء'``, ``'حفل معايدة تعليم عنيزة'``); at the first line only.
-FIRST_CAPTION_OPENERS = tuple(match_key(p) + " " for p in ("احتفال", "احتفالية", "حفل", "معايدة", "فعاليات"))
+FIRST_CAPTION_OPENERS = tuple(match_key(p) + " " for p in ("احتفال", "احتفالية", "حفل", "معايدة", "فعاليات",
+                                                          "مشهد من", "مشاهد من"))
+#: A first-line caption showing someone speaking: ``'الجار الله يتحدث عن المهرجان'``, ``'الحازمي متحدثاً في ...'``.
+_SPEAKER_CUE = re.compile(r"^\s*[^\s\d]+(?:\s+[^\s\d]+){0,2}\s+(?:يتحدث|تتحدث|متحدثا|متحدثاً|متحدثة)\s+(?:عن|في|ل|إلى|الى|خلال)(?:\s|$)")
 #: A caption's "<who> during/at <event>": ``'محافظ الأفلاج أثناء مشاركته في الفعاليات'``,
 #: ``'د. العضيب في انطلاق الدورة'``, ``'أثناء حفل تتويج الفائزين'``. On the line as written
 #: (teh marbuta must not look like a possessive pronoun).
@@ -792,9 +795,13 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "bio_footer"
         elif i in tail and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
             verdicts[i] = "byline"
+        elif i == last and i != first and line.lstrip()[:1] in "-–—" and is_bio_footer("*" + line.lstrip()[1:], key) \
+                and not _LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]]):
+            verdicts[i] = "bio_footer"  # '- عضو جمعية التاريخ والآثار ...' under the text, not a list's last entry
         elif i in tail and i != first and (n_spaces < MAX_BYLINE_WORDS or i == last and n_spaces < 8) \
-                and is_signature(line, key, last=i == last):
-            verdicts[i] = "signature"
+                and is_signature(line, key, last=i == last) \
+                and not (lines[i].lstrip()[:1] in "-–—" and _LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]])):
+            verdicts[i] = "signature"  # a dash-led name under another dash-led line is a list's last entry
     # the signature rules need a label as the last open line: most documents end in running text
     last_open = next((i for i in reversed(tail) if verdicts[i] is None), None)
     signed = last_open is not None and keys[last_open] != "" and keys[last_open].count(" ") <= 7
@@ -885,7 +892,8 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                 and is_caption(lines[i], keys[i]):
             verdicts[i] = "caption"
     if verdicts[first] is None and title_idx is None and title and key_spaces[first] <= 5 \
-            and ((keys[first] + " ").startswith(FIRST_CAPTION_OPENERS) and _is_label(lines[first], keys[first])
+            and (((keys[first] + " ").startswith(FIRST_CAPTION_OPENERS) or _SPEAKER_CUE.match(lines[first]))
+                 and _is_label(lines[first], keys[first])
                  or _is_subject_caption(lines, keys, verdicts, filled, first, title)):
         verdicts[first] = "caption"
     # a trailing gallery: short captions, each between blank lines, after a body without blank lines
