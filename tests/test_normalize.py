@@ -91,6 +91,16 @@ def test_lone_tatweel_is_a_dash():
     assert [name for name, _ in explain("ماجد ـ جدة")] == ["tatweel_dash"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["\u0640", " ", "\n", "\u00a0", "\t", "ب", "ـ", "x"]), max_size=40))
+def test_lone_tatweel_matches_its_definition(s):
+    """The find-based scan equals the plain definition: a tatweel run with whitespace or an edge on both sides."""
+    import re
+
+    from dedupe.text.normalize import _dash_lone_tatweel
+    assert _dash_lone_tatweel(s) == re.sub(r"(?<!\S)\u0640+(?!\S)", "\u2013", s)
+
+
 def test_spaces_keeps_paragraphs():
     assert spaces("a\u00a0\u00a0b  \n\n\n\nc ") == "a b\n\nc"
 
