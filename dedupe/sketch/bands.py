@@ -20,6 +20,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..io.rowfile import RowFile
 from .lsh import optimal_param
 
 RUN_DTYPE = np.dtype([("h", "<u8"), ("i", "<u4")])
@@ -170,6 +171,15 @@ class DiskBands:
             return
         per_run = max(1024, self.chunk // len(runs))
         readers = [_RunReader(p, per_run) for p in runs]
+        try:
+            yield from self._merge_blocks(readers)
+        finally:
+            for reader in readers:
+                reader.close()
+
+    @staticmethod
+    def _merge_blocks(readers: list[_RunReader]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The rounds of ``_merge`` over open run readers."""
         bufs = [r.read() for r in readers]
         while True:
             live = [k for k, r in enumerate(readers) if not r.done]
@@ -199,19 +209,20 @@ def _sorted_hi(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _RunReader:
-    """A run file read ``block`` records at a time (plain reads: no memory map stays resident)."""
+    """A run file read ``block`` records at a time, in order (a cursor over a ``RowFile``)."""
 
     def __init__(self, path: Path, block: int) -> None:
-        self.path, self.block = path, block
-        self.total = path.stat().st_size // RUN_DTYPE.itemsize
+        self.rows, self.block = RowFile(path, RUN_DTYPE), block
         self.next = 0
 
     @property
     def done(self) -> bool:
-        return self.next >= self.total
+        return self.next >= len(self.rows)
 
     def read(self) -> np.ndarray:
-        count = min(self.block, self.total - self.next)
-        rec = np.fromfile(self.path, dtype=RUN_DTYPE, count=count, offset=self.next * RUN_DTYPE.itemsize)
-        self.next += count
+        rec = self.rows.read(self.next, self.next + self.block)
+        self.next += len(rec)
         return rec
+
+    def close(self) -> None:
+        self.rows.close()
