@@ -462,7 +462,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         return "dateline"
     if n_words <= 3 and ":" in line and is_place_credit(line):
         return "dateline"
-    if n_words <= 4 and "(" in line and _PAREN_ONLY.match(line) and _key(_PAREN_ONLY.match(line).group(1)) in CREDIT_WORDS:
+    if n_words <= 4 and "(" in line and (inner := _PAREN_ONLY.match(line)) and _key(inner.group(1)) in CREDIT_WORDS:
         return "credit"
     if n_words <= 5 and _HAS_DIGIT.search(line) and _PAGE_POINTER.match(line):
         return "page_pointer"
@@ -714,8 +714,11 @@ def is_signature(line: str, key: str, last: bool = False) -> bool:
 
 def is_bio_footer(line: str, key: str) -> bool:
     """In the tail zone, ``* <bio>``: ``'* أستاذ العلوم السياسية ...'``, ``'* كاتب من مصر'``."""
-    if not _STAR.match(line):
-        return False
+    return bool(_STAR.match(line)) and _has_bio_word(key)
+
+
+def _has_bio_word(key: str) -> bool:
+    """A bio's key: at most ``MAX_BIO_WORDS`` words, a ``BIO_WORDS`` word (maybe with the article) among the first four."""
     words = key.split()
     return 1 <= len(words) <= MAX_BIO_WORDS and any(w in BIO_WORDS or w[:2] == "ال" and w[2:] in BIO_WORDS
                                                     for w in words[:4])
@@ -795,12 +798,12 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "bio_footer"
         elif i in tail and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
             verdicts[i] = "byline"
-        elif i == last and i != first and line.lstrip()[:1] in "-–—" and is_bio_footer("*" + line.lstrip()[1:], key) \
-                and not _LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]]):
+        elif i == last and i != first and line.lstrip()[:1] in "-–—" and _has_bio_word(key) \
+                and not _after_list_entry(lines, open_lines, i):
             verdicts[i] = "bio_footer"  # '- عضو جمعية التاريخ والآثار ...' under the text, not a list's last entry
         elif i in tail and i != first and (n_spaces < MAX_BYLINE_WORDS or i == last and n_spaces < 8) \
                 and is_signature(line, key, last=i == last) \
-                and not (lines[i].lstrip()[:1] in "-–—" and _LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]])):
+                and not (lines[i].lstrip()[:1] in "-–—" and _after_list_entry(lines, open_lines, i)):
             verdicts[i] = "signature"  # a dash-led name under another dash-led line is a list's last entry
     # the signature rules need a label as the last open line: most documents end in running text
     last_open = next((i for i in reversed(tail) if verdicts[i] is None), None)
@@ -992,6 +995,11 @@ def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str |
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•*▪●]|\d+\s*[-.)]|[(]\d)")
 
 
+def _after_list_entry(lines: Sequence[str], open_lines: list[int], i: int) -> bool:
+    """Is the open line above open line ``i`` (not the first) a list entry (``_LIST_MARK``)?"""
+    return bool(_LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]]))
+
+
 def _is_bio_line(line: str, key: str) -> bool:
     """A bio under a signature that closes with a full stop: ``'أستاذ ... المساعد في جامعة الإمام.'``
     (led by a ``BIO_OPENERS`` word, a label once the stop is gone)."""
@@ -1080,7 +1088,7 @@ def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
             before = i
             break
         block.append(i)
-    if block and len(block) == 3 and _is_label(lines[block[1]], keys[block[1]]):
+    if len(block) == 3 and _is_label(lines[block[1]], keys[block[1]]):
         # a poem signed by its poet: every line a short verse, the last one a name under a verse
         # of MIN_SIGNED_TEXT_WORDS words or more that is no name itself
         last, verse = block[0], block[1]

@@ -253,8 +253,7 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if cd.TATWEEL in text:
-        text = _dash_lone_tatweel(text)
+    text = tatweel_dash(text)
     if native.AVAILABLE and not options._table and not options.persian_to_arabic:
         done, maybe_not_nfc = _native_clean().clean(text)  # marks put in canonical order; compositions left here
         if cd.ZWNJ in done:
