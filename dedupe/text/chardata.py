@@ -242,15 +242,20 @@ TRANSLATE_RUN = re.compile(char_class(CLEAN_TABLE) + "+")
 
 
 @lru_cache(maxsize=1)
-def identity() -> list[str]:
-    """``chr(cp)`` for every codepoint below 0x20000: list tables start as a copy (sharing the strings)."""
+def _identity() -> list[str]:
     return list(map(chr, range(0x20000)))
+
+
+def identity(size: int) -> list[str]:
+    """A new list of ``chr(cp)`` for every codepoint below ``size`` (copied from one cached list
+    below 0x20000, sharing its strings): what list tables start from."""
+    return _identity()[:size] if size <= 0x20000 else list(map(chr, range(size)))
 
 
 def list_table(table: dict[int, str | None], size: int = 0x10000) -> list[str]:
     """The same mapping as a list indexed by codepoint: ``str.translate`` looks a
     list up about twice as fast as a dict (codepoints past the end are kept)."""
-    out = identity()[:size] if size <= 0x20000 else list(map(chr, range(size)))
+    out = identity(size)
     for cp, value in table.items():
         if cp < size:
             out[cp] = "" if value is None else value

@@ -62,7 +62,7 @@ def nfc_props() -> bytes:
 def _changed(table: list[str]) -> dict[int, str]:
     """The entries of a ``list_table`` that are not the identity."""
     n = len(table)
-    identity = chardata.identity() if n <= 0x20000 else list(map(chr, range(n)))
+    identity = chardata.identity(n)
     # map and compress run the comparison loop in C
     return {cp: table[cp] for cp in compress(range(n), map(operator.ne, table, identity))}
 
