@@ -947,15 +947,24 @@ def _bare(word: str) -> str:
 
 def _is_subject_caption(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None],
                         filled: Sequence[int], first: int, title: str) -> bool:
-    """The first line is the caption of the story's photo without caption wording: two to six words
-    naming its subject (``'هاني شاكر'``, ``'وزير الشؤون البلدية'``, ``'جماهير الهلال'``), every one
-    of them in the headline or in the paragraph below, no sentence punctuation, digits or list mark;
-    and the text is running text only (every other open line has ``SUBJECT_BODY_WORDS`` words or
-    more, the one below ``CAPTION_BODY_WORDS``), so a sub-heading over a section is not taken."""
+    """The first line is the caption of the story's photo without caption wording, over running text
+    only (every other open line has ``SUBJECT_BODY_WORDS`` words or more, the one below
+    ``CAPTION_BODY_WORDS``, so a sub-heading over a section is not taken), without sentence
+    punctuation, digits or list mark:
+
+    - one to ``MAX_BARE_FIRST_WORDS`` words (``'تسيبراس'``, ``'رجا العتيبي'``, ``'أثناء الاستقبال'``,
+      ``'لون المزمار'``): a bare name or subject the text needs no heading for; not a section
+      heading (``'الفصل السابع'``, first word in ``SECTION_WORDS``);
+    - or up to six words naming its subject (``'وزير الشؤون البلدية'``, ``'جماهير الهلال'``), every
+      one of them in the headline or in the paragraph below.
+    """
     words = keys[first].split()
     line = lines[first]
-    if len(words) < 2 or words[0] in FUNCTION_WORDS or _SENTENCE_PUNCT.search(line) or _HAS_DIGIT.search(line) \
+    if not words or words[0] in FUNCTION_WORDS or _SENTENCE_PUNCT.search(line) or _HAS_DIGIT.search(line) \
             or _LIST_MARK.match(line):
+        return False
+    bare = len(words) <= MAX_BARE_FIRST_WORDS
+    if bare and words[0] in SECTION_WORDS or not bare and len(words) < 2:
         return False
     rest = [i for i in filled if i > first and verdicts[i] is None]
     if not rest:
@@ -965,6 +974,8 @@ def _is_subject_caption(lines: Sequence[str], keys: Sequence[str], verdicts: lis
         return False
     if any(lines[i].strip().count(" ") + 1 < SUBJECT_BODY_WORDS for i in rest):
         return False
+    if bare:
+        return True
     pool = {_bare(w) for w in (match_key(title) + " " + below).split()}
     named = [w for w in words if w not in FUNCTION_WORDS]
     return bool(named) and all(_bare(w) in pool for w in named)
@@ -972,6 +983,11 @@ def _is_subject_caption(lines: Sequence[str], keys: Sequence[str], verdicts: lis
 
 #: Every open line after a subject caption (``_is_subject_caption``) has at least this many words.
 SUBJECT_BODY_WORDS = 6
+#: A first line of this many words or fewer over running text only is a caption without a word test.
+MAX_BARE_FIRST_WORDS = 2
+#: First words of a section heading (a chapter of a serialised book, an episode), not a caption.
+SECTION_WORDS = frozenset(match_key(
+    "الفصل فصل الحلقة حلقة الجزء جزء الباب باب المقدمة مقدمة الخاتمة خاتمة تمهيد المحور القسم الحكاية").split())
 
 
 def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], tail: Sequence[int]) -> None:
@@ -1084,10 +1100,11 @@ def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
     for i in reversed(tail):  # most documents end in running text: the first test fails
         if verdicts[i] is not None:
             continue
-        if len(block) == 3 or not _is_label(lines[i], keys[i]) or _LIST_MARK.match(lines[i]):
+        if len(block) == 3 or not _is_label(lines[i], keys[i]) or _LIST_MARK.match(lines[i]) \
+                and not (len(block) == 1 and _STAR.match(lines[i]) and _has_bio_word(keys[block[0]])):
             before = i
             break
-        block.append(i)
+        block.append(i)  # '* أحمد جميل عاشور' over 'باحث سعودي': a star-led name over a bio is no list entry
     if len(block) == 3 and _is_label(lines[block[1]], keys[block[1]]):
         # a poem signed by its poet: every line a short verse, the last one a name under a verse
         # of MIN_SIGNED_TEXT_WORDS words or more that is no name itself
