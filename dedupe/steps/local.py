@@ -12,7 +12,7 @@ from ..config import Config
 from ..document import Document
 from ..sketch.minhash import MinHasher, sorted_unique
 from ..stats import Stats
-from ..text.boilerplate import HEAD_ZONE, strip_lines, trim_line
+from ..text.boilerplate import LIST_MARK, HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, spaces
 from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
@@ -97,7 +97,9 @@ class StripStep(Step):
         line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
         n_chrome = len(drop)
         if self.cfg.repeats and may_repeat(line_tokens):
-            for i, (reason, _) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
+            for i, (reason, j) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
+                if reason == "near_repeat" and LIST_MARK.match(lines[i]) and LIST_MARK.match(lines[j]):
+                    continue  # two lists of one article may share an entry: '4. لعبة ...' and later '6. لعبة ...'
                 drop[i] = reason
             extend_runs_to_short_repeats(line_tokens, drop)
         if trimmed:

@@ -250,7 +250,8 @@ MAX_BIO_WORDS = 30
 HEAD_ZONE = 3
 TAIL_ZONE = 4
 
-_LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|[@#][\w_]+|(?:\+|00?)\d[\d\s()./-]{6,}"
+#: An e-mail may carry a space on either side of its "@" as scraped (``'diana@ asharqalawsat.com'``).
+_LINK_ITEM = (r"(?:(?:https?://|www\.)\S+|[\w.+-]+ ?@ ?[\w-]+\.[\w.]+|[@#][\w_]+|(?:\+|00?)\d[\d\s()./-]{6,}"
               r"|\[email\s?protected\](?:\s*/\*\s*\*/)?)")
 _LINK_ONLY = re.compile(rf"^(?:(?:تويتر|twitter|e-?mail|البريد الإلكتروني|هاتف|جوال|فاكس|tel|fax)\s*:?\s*)?"
                         rf"{_LINK_ITEM}(?:[\s,،;|]*{_LINK_ITEM})*$", re.IGNORECASE)
@@ -929,7 +930,7 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
     # open line a paragraph of CAPTION_BODY_WORDS words or more, and for one caption a body
     # written without blank lines. The tests on the one or two lines first (they fail on most
     # documents), then those on the body.
-    if not gallery or not all(_is_bare_caption(keys[i]) and not _LIST_MARK.match(lines[i]) for i in gallery):
+    if not gallery or not all(_is_bare_caption(keys[i]) and not LIST_MARK.match(lines[i]) for i in gallery):
         return
     body = [i for i in filled if i < gallery[-1]]
     if len(gallery) == 1 and any(b - a > 1 for a, b in zip(body, body[1:])):
@@ -961,7 +962,7 @@ def _is_subject_caption(lines: Sequence[str], keys: Sequence[str], verdicts: lis
     words = keys[first].split()
     line = lines[first]
     if not words or words[0] in FUNCTION_WORDS or _SENTENCE_PUNCT.search(line) or _HAS_DIGIT.search(line) \
-            or _LIST_MARK.match(line):
+            or LIST_MARK.match(line):
         return False
     bare = len(words) <= MAX_BARE_FIRST_WORDS
     if bare and words[0] in SECTION_WORDS or not bare and len(words) < 2:
@@ -1008,12 +1009,13 @@ def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str |
                 verdicts[i] = "signature_block"
 
 
-_LIST_MARK = re.compile(r"^\s*(?:[-–—•*▪●]|\d+\s*[-.)]|[(]\d)")
+#: A list entry's mark: a dash or bullet, or a number with its closer (``'1- '``, ``'(2'``).
+LIST_MARK = re.compile(r"^\s*(?:[-–—•*▪●]|\d+\s*[-.)]|[(]\d)")
 
 
 def _after_list_entry(lines: Sequence[str], open_lines: list[int], i: int) -> bool:
-    """Is the open line above open line ``i`` (not the first) a list entry (``_LIST_MARK``)?"""
-    return bool(_LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]]))
+    """Is the open line above open line ``i`` (not the first) a list entry (``LIST_MARK``)?"""
+    return bool(LIST_MARK.match(lines[open_lines[open_lines.index(i) - 1]]))
 
 
 def _is_bio_line(line: str, key: str) -> bool:
@@ -1100,7 +1102,7 @@ def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
     for i in reversed(tail):  # most documents end in running text: the first test fails
         if verdicts[i] is not None:
             continue
-        if len(block) == 3 or not _is_label(lines[i], keys[i]) or _LIST_MARK.match(lines[i]) \
+        if len(block) == 3 or not _is_label(lines[i], keys[i]) or LIST_MARK.match(lines[i]) \
                 and not (len(block) == 1 and _STAR.match(lines[i]) and _has_bio_word(keys[block[0]])):
             before = i
             break
@@ -1111,7 +1113,7 @@ def _name_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
         last, verse = block[0], block[1]
         if lines[verse].strip().count(" ") + 1 >= MIN_SIGNED_TEXT_WORDS and not lines[verse].rstrip().endswith(":") \
                 and not _is_name_line(lines[verse], keys[verse]) and not _HAS_DIGIT.search(lines[last]) \
-                and _is_name_line(lines[last], keys[last]) and not _LIST_MARK.match(lines[verse]):
+                and _is_name_line(lines[last], keys[last]) and not LIST_MARK.match(lines[verse]):
             verdicts[last] = "name_signature"
             return
     if not block or before is None or _is_label(lines[before], keys[before]) \
@@ -1135,7 +1137,7 @@ def _desk_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
         if verdicts[i] is not None:
             continue
         if len(block) == 3 or not _is_label(lines[i], keys[i]) or _HAS_DIGIT.search(lines[i]) \
-                or _LIST_MARK.match(lines[i]):
+                or LIST_MARK.match(lines[i]):
             before = i
             break
         block.append(i)
