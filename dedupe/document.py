@@ -32,7 +32,7 @@ class Document:
     signature: Any = None  # numpy uint32 array, datasketch MinHash hash values
     shingles: Any = None  # sorted unique uint32 shingle hashes, kept for exact verification
     paragraphs: Any = None  # (line index, match-key hash, tokens) per line, for paragraph dedup
-    audit: list[tuple[int, str, str]] = field(default_factory=list)
+    audit: list[tuple] = field(default_factory=list)  # (line, rule, text[, extra fields of the audit record])
     registered: bool = True  # False: parsed in a worker, the reader has not seen its id yet (Reader.register)
     payload: bytes | None = None  # the kept record as JSON, serialized in the worker (text and record then dropped)
     bytes_out: int = 0  # UTF-8 bytes of the kept text, when ``payload`` is set

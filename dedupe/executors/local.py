@@ -273,6 +273,9 @@ class LocalExecutor:
 class _AuditWriter:
     """``audit/stripped.jsonl``: every stripped line with its document and rule.
 
+    A paragraph the in-document repeat stage removed (rules ``repeat`` and ``near_repeat``)
+    also carries ``repeat_of``, the line of the paragraph it repeats (both counted in the
+    cleaned text before stripping, like ``line``), when the stage names one.
     Paragraphs removed by paragraph dedup (rules ``paragraph_duplicate`` and
     ``paragraph_near_duplicate``) also carry ``duplicate_of`` and ``similarity``; their
     ``line`` counts lines of the text after stripping.

@@ -42,7 +42,8 @@ class StripStep(Step):
     first pass counted them, from ``CommonLines`` (lines many documents of the same
     source share). Kept lines then go through ``trim_line``. Stats: ``lines_stripped``,
     ``lines_trimmed``, ``paragraphs_removed``; ``--audit`` records each with its rule
-    (trimmed lines as ``trim:<rule>`` with the line as it was).
+    (trimmed lines as ``trim:<rule>`` with the line as it was; a repeated paragraph with
+    ``repeat_of``, the line number of the paragraph it repeats).
     """
 
     name = "strip"
@@ -96,11 +97,13 @@ class StripStep(Step):
         # packed token hashes per line (see TokenHasher.line_bytes): equal lines <=> equal bytes
         line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
         n_chrome = len(drop)
+        twins: dict[int, int] = {}  # a repeated paragraph -> the one it repeats (for the audit)
         if self.cfg.repeats and may_repeat(line_tokens):
             for i, (reason, j) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
                 if reason == "near_repeat" and LIST_MARK.match(lines[i]) and LIST_MARK.match(lines[j]):
                     continue  # two lists of one article may share an entry: '4. لعبة ...' and later '6. لعبة ...'
                 drop[i] = reason
+                twins[i] = j
             extend_runs_to_short_repeats(line_tokens, drop)
         if trimmed:
             self.stats.add("lines_trimmed", len(trimmed))
@@ -110,7 +113,8 @@ class StripStep(Step):
             self.stats.add("lines_stripped", n_chrome)
             self.stats.add("paragraphs_removed", len(drop) - n_chrome)
             if self.cfg.audit:
-                entries = [(i + 1, drop[i], lines[i]) for i in drop] + trimmed
+                entries = [(i + 1, drop[i], lines[i], {"repeat_of": twins[i] + 1}) if i in twins
+                           else (i + 1, drop[i], lines[i]) for i in drop] + trimmed
                 doc.audit.extend(sorted(entries))
             doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
         kept = [t for i, t in enumerate(line_tokens) if i not in drop]
