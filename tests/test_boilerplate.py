@@ -784,3 +784,27 @@ def test_audit_names_the_paragraph_a_repeat_repeats():
     doc, _ = _strip("\n".join(["عين اليوم – جدة", para, LONG, para]))
     assert [e for e in doc.audit if e[1] == "repeat"] == [(4, "repeat", para, {"repeat_of": 2})]
     assert doc.audit[0] == (1, "byline", "عين اليوم – جدة")
+
+
+def test_round12_rules():
+    """Round 12 (from held-out-13's misses): a desk footer's paper on the line under it; a poem that
+    closes on its refrain keeps the refrain (a short line the text has three times or more)."""
+    assert strip_lines([LONG, LONG, "* الوحدة الاقتصادية", " بـ«الشرق الأوسط»"])[-2:] == ["bio_footer"] * 2
+    # the paper line does not make a sub-heading over running text a footer
+    assert strip_lines([LONG, "* الوحدة الاقتصادية", "بـ«الشرق الأوسط»", LONG])[1:3] == [None, None]
+    verse = ["فإليكَ بِكْ.", "صوتُ الجماعةِ لا يليقُ بما لديكَ", "ولن تكونَ بهِ المَلِكْ."]
+    poem = [LONG, *verse, "فإليكَ بِكْ.", "قد لا أكونُ سوى الحقيقةِ، في طريقكَ", "فإليكَ بكْ)!"]
+    doc, _ = _strip("\n".join(poem))
+    assert doc.text.split("\n")[-1] == "فإليكَ بكْ)!"
+    # a line twice (a lead re-appended at the end) still goes, and so do the copies of a long lead three times
+    doc, _ = _strip("\n".join(poem[:-1] + [LONG]))
+    assert doc.text.count(LONG) == 1
+    lead = "الاتحاد الأوروبي يعلن عن إقرار الحزمة الثالثة عشرة من العقوبات ضد روسيا في اجتماع بروكسل اليوم"
+    body = ["وقال المتحدث باسم المفوضية إن الحزمة تشمل قيودا جديدة على صادرات التقنية والمعدات العسكرية.",
+            "وأضاف أن الدول الأعضاء اتفقت على تجميد أصول عشرات الشركات والأفراد المرتبطين بالصناعات الدفاعية.",
+            "من جهتها رفضت موسكو القرار ووصفته بأنه خطوة عدائية لن تغير شيئا في موقفها من الحرب.",
+            "ويرى محللون أن أثر العقوبات على الاقتصاد الروسي بات محدودا بعد أكثر من عامين على بدئها.",
+            "وتأتي الحزمة في الذكرى الثانية للحرب وسط خلافات أوروبية حول تمويل أوكرانيا في العام المقبل.",
+            "وينتظر أن يناقش القادة الأوروبيون في قمتهم المقبلة آليات استخدام عائدات الأصول الروسية المجمدة."]
+    doc, _ = _strip("\n".join([lead, *body[:3], lead, *body[3:], lead]))
+    assert doc.text.count(lead) == 1 and doc.text.startswith(lead)  # copies of the first paragraph go anywhere

@@ -797,6 +797,11 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             verdicts[i] = "head_byline"
         elif i in tail and i != first and is_bio_footer(line, key) and not _text_after(lines, keys, verdicts, i):
             verdicts[i] = "bio_footer"
+            for j in range(i + 1, len(lines)):  # '* الوحدة الاقتصادية' / 'بـ«الشرق الأوسط»': its paper on a line of its own
+                if _PAPER_LINE.match(lines[j]):
+                    verdicts[j] = "bio_footer"
+                elif lines[j].strip():
+                    break
         elif i in tail and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
             verdicts[i] = "byline"
         elif i == last and i != first and line.lstrip()[:1] in "-–—" and _has_bio_word(key) \
@@ -1027,10 +1032,15 @@ def _is_bio_line(line: str, key: str) -> bool:
 
 
 def _text_after(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None], i: int) -> bool:
-    """Does running text (a line no rule took so far that is not a short label) follow line ``i``?
-    A footer closes the text: ``'* قسم الطوارئ'`` with a paragraph under it is a sub-heading."""
+    """Does running text (a line no rule took so far that is not a short label, nor a bio's paper on a
+    line of its own, ``_PAPER_LINE``) follow line ``i``? A footer closes the text: ``'* قسم الطوارئ'``
+    with a paragraph under it is a sub-heading."""
     return any(lines[j].strip() and not verdicts[j] and not _is_label(lines[j], keys[j] or _key(lines[j]))
-               for j in range(i + 1, len(lines)))
+               and not _PAPER_LINE.match(lines[j]) for j in range(i + 1, len(lines)))
+
+
+#: The paper of a desk or bio footer on the line under it: ``'بـ«الشرق الأوسط»'``, ``'في «الجزيرة»'``.
+_PAPER_LINE = re.compile(r"^\s*(?:بـ|ب|في|لـ|ل|لدى)\s*«[^«»\n]{2,30}»\s*\.?\s*$")
 
 
 def _lead(key: str) -> str:

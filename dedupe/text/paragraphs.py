@@ -20,7 +20,11 @@ Only repeats that look like page assembly are dropped: a run of repeated
 paragraphs of at least ``RUN_MIN_TOKENS`` tokens (a pasted block), a lone repeat within ``EDGE_ZONE`` paragraphs of
 either end (a restated lead, a headline printed again, a standfirst), or a
 repeat of the headline. A lone repeat in the middle is a refrain (a Quranic
-verse such as Ar-Rahman's, a chorus, a poem's radif) and stays.
+verse such as Ar-Rahman's, a chorus, a poem's radif) and stays, and so does an exact
+repeat at either end of a short line (under ``MIN_NEAR_TOKENS`` tokens) that the text has
+``REFRAIN_COUNT`` times or more (a poem closing on its refrain, a chorus, the same
+ingredient in two recipes). A long line three times is still page assembly: AlMayadeen
+prints an opinion piece's lead at the top, as a pull quote and again at the end.
 """
 from __future__ import annotations
 
@@ -45,6 +49,9 @@ EDGE_ZONE = 3
 #: A run of consecutive repeats is a pasted block when it has this many key tokens; shorter runs (a pair of
 #: refrain verses, as in Surah Ash-Shu'ara) stay.
 RUN_MIN_TOKENS = 40
+#: A short line the text has this many times or more is a refrain: its copy at either end stays (outside a
+#: pasted block).
+REFRAIN_COUNT = 3
 #: A first paragraph of at most this many key tokens is a headline: its near repeats go anywhere. A longer
 #: first paragraph (a lead) goes anywhere only as an exact repeat; a body paragraph restating it is content.
 HEADLINE_TOKENS = 16
@@ -170,10 +177,19 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
     # the first paragraph is a headline when it is short; a longer one (a lead, AlMayadeen's description)
     # may be restated by a body paragraph, which is content
     headline = order[0] if len(keys[order[0]]) <= HEADLINE_TOKENS else None
+    copies = Counter(_hashable(keys[i]) for i, why in dropped.items() if why[0] == "repeat")
+    refrain = {i for i, why in dropped.items()  # the dropped copies and the first occurrence
+               if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS
+               and copies[_hashable(keys[i])] + 1 >= REFRAIN_COUNT}
     return {i: why for i, why in dropped.items()
-            if i in in_run or (i not in in_block_only
+            if i in in_run or (i not in in_block_only and i not in refrain
                                and (pos[i] < EDGE_ZONE or pos[i] >= last
                                     or why[1] == headline or (why[0] == "repeat" and why[1] == order[0])))}
+
+
+def _hashable(tokens: Sequence) -> bytes | tuple:
+    """A paragraph's tokens as a dict key (packed token hashes arrive as a memoryview)."""
+    return tokens.tobytes() if isinstance(tokens, memoryview) else tuple(tokens)
 
 
 def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
