@@ -205,6 +205,7 @@ def available_cpus() -> int:
 
 def parse_workers(value: Any) -> int | str:
     """``"auto"`` (any case, surrounding spaces ignored) or an integer >= 1, from TOML, the CLI or the API."""
+    bad = ConfigError(f"--workers must be 'auto' or a whole number >= 1, got {value!r}")
     if isinstance(value, str):
         text = value.strip().lower()
         if text == "auto":
@@ -212,9 +213,9 @@ def parse_workers(value: Any) -> int | str:
         try:
             value = int(text)
         except ValueError:
-            raise ConfigError(f"--workers must be 'auto' or a whole number >= 1, got {value!r}") from None
+            raise bad from None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"--workers must be 'auto' or a whole number >= 1, got {value!r}")
+        raise bad
     if value < 1:
         raise ConfigError(f"--workers must be >= 1, got {value}; 'auto' uses the CPUs this process may run on")
     return value
