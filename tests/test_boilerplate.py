@@ -624,7 +624,7 @@ HELD_OUT_SETS = [
     ("heldout11", 99, 463, 0.985, 0.99),    # round 9: 94/99 | 459/463 -> 98/99 | 459/463
     ("heldout12", 85, 481, 0.985, 0.995),   # round 10: 83/85 | 478/481 -> 84/85 | 479/481
     ("heldout13", 99, 468, 0.985, 0.995),   # round 11: 96/99 | 465/468 -> 98/99 | 466/468
-    ("heldout14", 81, 1303, 0.95, 0.996),   # round 12: 77/81 | 1,299/1,303 (1,384 lines, mostly uniform draws)
+    ("heldout14", 81, 1303, 0.975, 0.996),  # round 12: 77/81 | 1,299/1,303 -> 80/81 (1,384 lines, mostly uniform draws)
 ]
 
 
@@ -708,3 +708,14 @@ def test_round12_rules():
             "وينتظر أن يناقش القادة الأوروبيون في قمتهم المقبلة آليات استخدام عائدات الأصول الروسية المجمدة."]
     doc, _ = _strip("\n".join([lead, *body[:3], lead, *body[3:], lead]))
     assert doc.text.count(lead) == 1 and doc.text.startswith(lead)  # copies of the first paragraph go anywhere
+
+
+def test_round13_rules():
+    """Round 13 (from held-out-14's misses; not measured on a fresh set): a signature whose first name starts with
+    و (a given name, not the conjunction), and more common given names (``'مروة'``)."""
+    assert strip_lines([LONG, LONG, "وليد بن غازي بافقيه", "مدير فرع وزارة الثقافة والإعلام بمنطقة مكة المكرمة"])[-2:] \
+        == ["name_signature", "signature_block"]
+    assert strip_lines([LONG + " " + LONG, "مروة جمعة الرفاعي"])[-1] == "name_signature"
+    # the conjunction still leads no name: a closing phrase stays
+    assert strip_lines([LONG + " " + LONG, "والله الموفق"])[-1] is None
+    assert strip_lines([LONG + " " + LONG, "وشكرا للجميع"])[-1] is None

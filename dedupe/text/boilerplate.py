@@ -141,6 +141,10 @@ _GIVEN_NAMES = """
 دخيل راكان زهير سامر سعدون شادي صابر صلاح ضياء عبيد عدنان عصام علاء عماد عيسى غسان فؤاد فراس كمال
 رندا رنا دانة هدى سلوى نادية ليلى سميرة فوزية منيرة مها هيفاء بشرى خلود غادة وفاء سعاد جواهر شريفة حنان
 إيمان ايمان سهام أميرة اميرة ندى رشا دينا لبنى نوال عفاف سمر أروى اروى بدرية موضي الجوهرة حليمة زينب خديجة
+مروة مروه ريهام رهف شهد دعاء آلاء إسراء اسراء رحاب عبلة نجوى هالة سناء ابتسام أمينة امينة جميلة رقية سوسن
+ميساء ولاء وعد روان جود لينا دلال عهود أريج اريج صفاء نهى نهلة منال هيام فاتن رباب سحر أفنان افنان
+أسامة اسامة مهند معتز مؤيد عمرو أشرف اشرف مروان نادر نزار هيثم وسام يونس إياد اياد توفيق جلال حاتم حازم حسام
+رامي رياض سمير شريف مراد مجدي مهدي
 """
 
 #: Widget words that may precede a title echo as a glued label ("طباعة <title>").
@@ -1051,12 +1055,14 @@ def _lead(key: str) -> str:
 def _is_name_line(line: str, key: str) -> bool:
     """A signature name: two to four name words (six with بن / آل), maybe after titles
     (``'الدكتور/ عبد العزيز بن عبد الله الأحمد'``, ``'زياد عيتاني'``); no digits, no sentence
-    punctuation, no function word, not led by the conjunction و. The first name must look like one:
+    punctuation, no function word, not led by the conjunction و (a given name such as ``'وليد'`` may start
+    with it). The first name must look like one:
     a title before it, a given name (``GIVEN_NAMES``), عبد / أبو, or بن / آل inside."""
     words = _lead(key).split()
     names = [w for w in words if w not in NAME_TITLES]
     titled = len(names) < len(words)
-    if not 2 <= len(names) <= 6 or any(w in FUNCTION_WORDS for w in names) or names[0].startswith("و") \
+    if not 2 <= len(names) <= 6 or any(w in FUNCTION_WORDS for w in names) \
+            or names[0].startswith("و") and names[0] not in GIVEN_NAMES \
             or _HAS_DIGIT.search(line) or _has_sentence_punct(line.replace("/", " ")):
         return False
     joined = any(w in _NAME_JOINERS for w in names)
