@@ -708,6 +708,10 @@ def test_round12_rules():
             "وينتظر أن يناقش القادة الأوروبيون في قمتهم المقبلة آليات استخدام عائدات الأصول الروسية المجمدة."]
     doc, _ = _strip("\n".join([lead, *body[:3], lead, *body[3:], lead]))
     assert doc.text.count(lead) == 1 and doc.text.startswith(lead)  # copies of the first paragraph go anywhere
+    # a short line three times that repeats the first paragraph is a credit over every picture, not a refrain
+    credit = "تصویر کے کاپی رائٹ Getty Images"
+    doc, _ = _strip("\n".join([credit, body[0], credit, body[1], body[2], credit]))
+    assert doc.text.count("Getty") == 1
 
 
 def test_round13_rules():

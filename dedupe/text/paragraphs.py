@@ -23,8 +23,9 @@ repeat of the headline. A lone repeat in the middle is a refrain (a Quranic
 verse such as Ar-Rahman's, a chorus, a poem's radif) and stays, and so does an exact
 repeat at either end of a short line (under ``MIN_NEAR_TOKENS`` tokens) that the text has
 ``REFRAIN_COUNT`` times or more (a poem closing on its refrain, a chorus, the same
-ingredient in two recipes). A long line three times is still page assembly: AlMayadeen
-prints an opinion piece's lead at the top, as a pull quote and again at the end.
+ingredient in two recipes), unless it repeats the first paragraph (a photo credit printed
+over every picture, first one included). A long line three times is still page assembly:
+AlMayadeen prints an opinion piece's lead at the top, as a pull quote and again at the end.
 """
 from __future__ import annotations
 
@@ -182,8 +183,8 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
                if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS
                and copies[_hashable(keys[i])] + 1 >= REFRAIN_COUNT}
     return {i: why for i, why in dropped.items()
-            if i in in_run or (i not in in_block_only and i not in refrain
-                               and (pos[i] < EDGE_ZONE or pos[i] >= last
+            if i in in_run or (i not in in_block_only
+                               and ((pos[i] < EDGE_ZONE or pos[i] >= last) and i not in refrain
                                     or why[1] == headline or (why[0] == "repeat" and why[1] == order[0])))}
 
 
