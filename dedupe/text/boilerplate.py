@@ -272,6 +272,24 @@ _HAS_DIGIT = re.compile(r"\d")
 #: A match contains "next": callers test ``"x" in line or "X" in line`` first (one-character
 #: tests are cheap, and no other character matches an x ignoring case).
 _NEXT_PREVIOUS = re.compile(r"^\s*(?:Next\s+Previous|Previous\s+Next)\b\s*", re.IGNORECASE)
+#: The slider arrows anywhere in a line (``_is_slider_run``).
+_ARROWS = re.compile(r"\b(?:Next\s+Previous|Previous\s+Next)\b", re.IGNORECASE)
+#: The point of a decimal number (``'تاب برو 12.2'``): no sentence punctuation.
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+#: Words of a slider's caption run before its arrows, at most.
+MAX_SLIDER_WORDS = 40
+
+
+def _is_slider_run(line: str, arrows: re.Match) -> bool:
+    """3alyoum's photo slider scraped into the first line: the captions, the arrows, then nothing or
+    the byline (``'<captions> Next Previous عبدالكريم الحارثي – جدة'``). The captions carry no sentence
+    punctuation; after the arrows comes nothing, a name, or ``<name> – <place>``."""
+    before, after = line[:arrows.start()], line[arrows.end():]
+    if not _TEXTLIKE.search(before) or _SENTENCE_PUNCT.search(_DECIMAL_POINT.sub("", before)) \
+            or before.count(" ") > MAX_SLIDER_WORDS:
+        return False
+    key = _key(after)
+    return not key or key.count(" ") <= MAX_BYLINE_WORDS and (is_head_byline(after, key) or _is_name_line(after, key))
 #: Sentence punctuation: a line with it reads as text, not as a label.
 _SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
 _STAR = re.compile(r"^\s*\*\s*")
@@ -440,6 +458,11 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
         line, key = line[nav.end():], None
         if not line.strip():
             return "navigation"
+        rest_key = _key(line)
+        if rest_key.count(" ") < MAX_BYLINE_WORDS and _is_name_line(line, rest_key):
+            return "byline"  # 'Next Previous علي القحطاني': the reporter's name behind the arrows
+    elif ("x" in line or "X" in line) and (arrows := _ARROWS.search(line)) and _is_slider_run(line, arrows):
+        return "navigation"
     if len(line) < 200 and ("تصوير" in line or "عدسة" in line):  # a photo credit: judge the byline before it
         cut = photo_credit_start(line)
         if cut is not None:
@@ -683,6 +706,8 @@ def is_head_byline(line: str, key: str) -> bool:
         return False
     sides = [_key(s) for s in _DASHES.split(line.strip()) if _key(s)]
     if len(sides) == 2 and any(s in PLACES or s in CREDIT_WORDS for s in sides):
+        return True
+    if len(sides) == 3 and sides[-1] in PLACES:  # two reporters, then the place: 'فايز الحسيكي – مسلم الهواملة – الخرج'
         return True
     # A tatweel used as the dash is gone after cleaning ('الرياضي جدة'); without a dash a
     # name + place cannot be told from a kicker ('أمير منطقة جازان'): author_echo and the
