@@ -607,7 +607,7 @@ def test_hand_labels_development(label_verdicts):
     assert precision >= 0.998
 
 
-#: Each held-out set (BOILERPLATE_LABELS.md, strata 6-19): labelled blind, evaluated once with the rules of its
+#: Each held-out set (BOILERPLATE_LABELS.md, strata 6-20): labelled blind, evaluated once with the rules of its
 #: round frozen; the next round was written from its misses, so the earlier sets are semi-development now.
 #: (sample prefix, chrome lines, content lines, chrome-recall floor, content-kept floor): the floors sit just below
 #: the current figures, so a regression fails. First evaluation -> now (chrome | content):
@@ -626,6 +626,7 @@ HELD_OUT_SETS = [
     ("heldout13", 99, 468, 0.985, 0.995),   # round 11: 96/99 | 465/468 -> 98/99 | 466/468
     ("heldout14", 81, 1303, 0.975, 0.996),  # round 12: 77/81 | 1,299/1,303 -> 80/81 (1,384 lines, mostly uniform draws)
     ("heldout15", 80, 1011, 0.99, 0.999),   # round 13: 77/80 | 1,010/1,011 -> 80/80 (1,091 lines, mostly uniform)
+    ("heldout16", 83, 1392, 0.96, 0.998),   # round 14: 80/83 | 1,390/1,392 (1,475 lines, mostly uniform draws)
 ]
 
 
