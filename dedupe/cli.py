@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", default=None, help="replace the outputs of an earlier run in OUTDIR")
     run.add_argument("--resume", action="store_true", default=None,
                      help="finish an interrupted run in OUTDIR: same inputs and settings; completed shards are verified and kept")
-    run.add_argument("--audit", action="store_true", default=None, help="write OUTDIR/audit/ with every stripped line and its rule")
+    run.add_argument("--audit", action="store_true", default=None, help="write OUTDIR/audit/ with every stripped line and its rule (a repeated paragraph also names the line it repeats, repeat_of)")
     run.add_argument("--no-strip", dest="strip", action="store_false", default=None, help="keep site-chrome lines")
     run.add_argument("--no-repeats", dest="repeats", action="store_false", default=None, help="keep in-document repeated paragraphs")
     run.add_argument("--no-exact", dest="exact", action="store_false", default=None, help="skip exact-duplicate removal")
