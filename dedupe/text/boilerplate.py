@@ -290,6 +290,8 @@ def _is_slider_run(line: str, arrows: re.Match) -> bool:
         return False
     key = _key(after)
     return not key or key.count(" ") <= MAX_BYLINE_WORDS and (is_head_byline(after, key) or _is_name_line(after, key))
+
+
 #: Sentence punctuation: a line with it reads as text, not as a label.
 _SENTENCE_PUNCT = re.compile(r"[.!?؟:؛«»\"“”]")
 _STAR = re.compile(r"^\s*\*\s*")
@@ -453,15 +455,17 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
     if n_spaces >= _LONG_SPACES:  # every other rule is bounded in length
         separators = line.count("»") + line.count("|") + line.count("•") + line.count("/")  # _MENU_SEPARATORS
         return "menu" if separators >= 3 and is_menu(key or _key(line)) else None
-    nav = _NEXT_PREVIOUS.match(line) if "x" in line or "X" in line else None
+    has_x = "x" in line or "X" in line  # the gate of both slider patterns
+    nav = _NEXT_PREVIOUS.match(line) if has_x else None
     if nav:  # 3alyoum's slider arrows glued to the byline: judge what follows them
-        line, key = line[nav.end():], None
+        line = line[nav.end():]
         if not line.strip():
             return "navigation"
-        rest_key = _key(line)
-        if rest_key.count(" ") < MAX_BYLINE_WORDS and _is_name_line(line, rest_key):
+        key = _key(line)
+        key_spaces = key.count(" ")
+        if key_spaces < MAX_BYLINE_WORDS and _is_name_line(line, key):
             return "byline"  # 'Next Previous علي القحطاني': the reporter's name behind the arrows
-    elif ("x" in line or "X" in line) and (arrows := _ARROWS.search(line)) and _is_slider_run(line, arrows):
+    elif has_x and (arrows := _ARROWS.search(line)) and _is_slider_run(line, arrows):
         return "navigation"
     if len(line) < 200 and ("تصوير" in line or "عدسة" in line):  # a photo credit: judge the byline before it
         cut = photo_credit_start(line)

@@ -178,19 +178,14 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
     # the first paragraph is a headline when it is short; a longer one (a lead, AlMayadeen's description)
     # may be restated by a body paragraph, which is content
     headline = order[0] if len(keys[order[0]]) <= HEADLINE_TOKENS else None
-    copies = Counter(_hashable(keys[i]) for i, why in dropped.items() if why[0] == "repeat")
+    # an exact repeat names the first occurrence of its line: copies of one line share it
+    copies = Counter(why[1] for why in dropped.values() if why[0] == "repeat")
     refrain = {i for i, why in dropped.items()  # the dropped copies and the first occurrence
-               if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS
-               and copies[_hashable(keys[i])] + 1 >= REFRAIN_COUNT}
+               if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS and copies[why[1]] + 1 >= REFRAIN_COUNT}
     return {i: why for i, why in dropped.items()
             if i in in_run or (i not in in_block_only
                                and ((pos[i] < EDGE_ZONE or pos[i] >= last) and i not in refrain
                                     or why[1] == headline or (why[0] == "repeat" and why[1] == order[0])))}
-
-
-def _hashable(tokens: Sequence) -> bytes | tuple:
-    """A paragraph's tokens as a dict key (packed token hashes arrive as a memoryview)."""
-    return tokens.tobytes() if isinstance(tokens, memoryview) else tuple(tokens)
 
 
 def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
