@@ -2,10 +2,10 @@
  * dedupe._native: optional compiled fast paths of arabic-dedupe.
  *
  * Every function here has a pure-Python twin in the package that defines the
- * result (dedupe.text.normalize, dedupe.text.shingle, dedupe.sketch.minhash);
- * the tests check both give the same output. When this module is missing (no
- * compiler at install time) or ARABIC_DEDUPE_PURE=1 is set, the package runs
- * the Python code.
+ * result (dedupe.text.normalize, dedupe.text.shingle, dedupe.text.paragraphs,
+ * dedupe.text.native, dedupe.sketch.minhash); the tests check both give the same
+ * output. When this module is missing (no compiler at install time) or
+ * ARABIC_DEDUPE_PURE=1 is set, the package runs the Python code.
  *
  *   Table(codes, multi)  a per-codepoint mapping (see dedupe/text/native.py):
  *       codes  int32 buffer, one entry per codepoint below len(codes):
@@ -16,6 +16,7 @@
  *     .key(text)     -> " ".join(translated.split()), or None on a bail codepoint
  *     .hashes(text)  -> native uint64 xxh3_64 of the UTF-8 of each token of key(text)
  *                       (bytes), or None on a bail codepoint or a lone surrogate
+ *     .hashes_lines(lines, skip=None) -> [hashes(line) for line in lines], b"" for the indexes in skip
  *     .clean(text)   -> (translated text with spaces tidied like normalize._tidy and combining
  *                       marks in canonical order, whether NFC may still change it), or None on a
  *                       bail codepoint; needs Table(..., props=) (uint16 per codepoint: combining
@@ -23,6 +24,9 @@
  *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
  *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
  *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
+ *   may_repeat(lines, min_tokens, containment), near_pairs(lines, min_tokens, containment, length_share):
+ *       in-document repeats (dedupe.text.paragraphs.may_repeat, _LiveParagraphs)
+ *   utf8_len(text) -> len(text.encode()), or -1 on a lone surrogate
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -232,59 +236,162 @@ static inline int utf8_put(unsigned char *tok, Py_ssize_t *len, Py_UCS4 c) {
 }
 
 typedef struct {
-    unsigned char *tok;   /* UTF-8 of the current token */
-    Py_ssize_t toklen, tokcap;
-    uint64_t *hashes;
+    unsigned char *tok;   /* scratch for the UTF-8 of one token */
+    Py_ssize_t tokcap;
+    uint64_t *hashes;     /* the token hashes of the text */
     Py_ssize_t nhash, hashcap;
 } HashState;
 
-static int hs_flush(HashState *s) {
-    if (!s->toklen) return 0;
+static int hs_init(HashState *s) {
+    s->tokcap = 256; s->hashcap = 64; s->nhash = 0;
+    s->tok = PyMem_Malloc(s->tokcap);
+    s->hashes = PyMem_Malloc(sizeof(uint64_t) * s->hashcap);
+    if (!s->tok || !s->hashes) { PyMem_Free(s->tok); PyMem_Free(s->hashes); PyErr_NoMemory(); return -1; }
+    return 0;
+}
+
+static void hs_free(HashState *s) {
+    PyMem_Free(s->tok);
+    PyMem_Free(s->hashes);
+}
+
+static int hs_push(HashState *s, uint64_t h) {
     if (s->nhash == s->hashcap) {
         Py_ssize_t cap = s->hashcap * 2;
         uint64_t *nb = PyMem_Realloc(s->hashes, sizeof(uint64_t) * cap);
         if (!nb) { PyErr_NoMemory(); return -1; }
         s->hashes = nb; s->hashcap = cap;
     }
-    s->hashes[s->nhash++] = XXH3_64bits(s->tok, (size_t)s->toklen);
-    s->toklen = 0;
+    s->hashes[s->nhash++] = h;
     return 0;
 }
 
-static int hs_char(HashState *s, Py_UCS4 c) {
-    if (s->toklen + 4 > s->tokcap) {
-        Py_ssize_t cap = s->tokcap * 2;
-        unsigned char *nb = PyMem_Realloc(s->tok, cap);
-        if (!nb) { PyErr_NoMemory(); return -1; }
-        s->tok = nb; s->tokcap = cap;
+/* Py_UNICODE_ISSPACE (the whitespace of str.split()), answering the letters below U+1680 inline: the only
+   whitespace there is U+0085 and U+00A0 (tests/test_perf_equivalence.py checks every codepoint of it). */
+static inline int is_space(Py_UCS4 c) {
+    if (c < 0x80) return Py_UNICODE_ISSPACE(c);
+    if (c < 0x1680) return c == 0x85 || c == 0xA0;
+    return Py_UNICODE_ISSPACE(c);
+}
+
+/* One translated code point: whitespace ends the current token (its UTF-8 in *tok, *len bytes, room for
+   *cap: hash_chars' locals) and pushes its hash, anything else extends it. Returns 0, 1 on a surrogate
+   (str.encode would raise), -1 on a memory error. */
+static inline Py_ALWAYS_INLINE int hs_put(HashState *s, unsigned char **tok, Py_ssize_t *len, Py_ssize_t *cap,
+                                          Py_UCS4 c) {
+    if (is_space(c)) {
+        if (!*len) return 0;
+        uint64_t h = XXH3_64bits(*tok, (size_t)*len);
+        *len = 0;
+        return hs_push(s, h);
     }
-    return utf8_put(s->tok, &s->toklen, c) < 0 ? 1 : 0;
+    if (*len + 4 > *cap) {
+        unsigned char *nb = PyMem_Realloc(*tok, *cap * 2);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        *tok = nb;
+        *cap *= 2;
+    }
+    return utf8_put(*tok, len, c) < 0 ? 1 : 0;
+}
+
+/* Token hashes of the `n` code points at `data` (of the given kind) into s->hashes.
+   Returns 0, 1 on a bail code point or a surrogate, -1 on a memory error. Always inlined into
+   hash_text with a constant kind, so each string kind gets its own loop. */
+static inline Py_ALWAYS_INLINE int hash_chars(TableObject *self, int kind, const void *data, Py_ssize_t n, HashState *s) {
+    const int32_t *codes = self->codes;
+    Py_ssize_t ncodes = self->ncodes;
+    unsigned char *tok = s->tok;
+    Py_ssize_t len = 0, cap = s->tokcap;
+    int r = 0;
+    for (Py_ssize_t i = 0; i < n && !r; i++) {
+        Py_UCS4 ch = kind == PyUnicode_1BYTE_KIND ? ((const Py_UCS1 *)data)[i]
+                   : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i] : ((const Py_UCS4 *)data)[i];
+        int32_t code = (Py_ssize_t)ch < ncodes ? codes[ch] : (int32_t)ch;
+        if ((uint32_t)code - 0xA1u < 0x800u - 0xA1u && len + 2 <= cap) {
+            /* the common case in Arabic text: a letter of two UTF-8 bytes (U+00A1..U+07FF, none is whitespace) */
+            tok[len] = (unsigned char)(0xC0 | (code >> 6));
+            tok[len + 1] = (unsigned char)(0x80 | (code & 0x3F));
+            len += 2;
+        }
+        else if (code >= 0) r = hs_put(s, &tok, &len, &cap, (Py_UCS4)code);
+        else if (code == CODE_DELETE) continue;
+        else if (code == CODE_BAIL) r = 1;
+        else {
+            Py_ssize_t m = CODE_MULTI_BASE - code;
+            for (Py_ssize_t j = self->multi_at[m]; j < self->multi_at[m + 1] && !r; j++)
+                r = hs_put(s, &tok, &len, &cap, self->multi[j]);
+        }
+    }
+    if (!r && len) r = hs_push(s, XXH3_64bits(tok, (size_t)len));
+    s->tok = tok;
+    s->tokcap = cap;
+    return r;
+}
+
+/* The token hashes of key(text) into s (reset first): 0, 1 on a bail code point or a surrogate, -1 on error. */
+static int hash_text(TableObject *self, PyObject *text, HashState *s) {
+    s->nhash = 0;
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: return hash_chars(self, PyUnicode_1BYTE_KIND, data, n, s);
+    case PyUnicode_2BYTE_KIND: return hash_chars(self, PyUnicode_2BYTE_KIND, data, n, s);
+    default: return hash_chars(self, PyUnicode_4BYTE_KIND, data, n, s);
+    }
 }
 
 static PyObject *Table_hashes(TableObject *self, PyObject *text) {
     if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "hashes() needs a str"); return NULL; }
     HashState s;
-    s.tokcap = 256; s.toklen = 0; s.hashcap = 64; s.nhash = 0;
-    s.tok = PyMem_Malloc(s.tokcap);
-    s.hashes = PyMem_Malloc(sizeof(uint64_t) * s.hashcap);
-    if (!s.tok || !s.hashes) { PyMem_Free(s.tok); PyMem_Free(s.hashes); return PyErr_NoMemory(); }
-    int bail = 0, err = 0;
-    TRANSLATE_EACH(self, text, bail, {
-        if (Py_UNICODE_ISSPACE(c)) {
-            if (hs_flush(&s) < 0) { err = 1; bail = 1; }
-        } else {
-            int r = hs_char(&s, c);
-            if (r < 0) { err = 1; bail = 1; } else if (r > 0) { bail = 1; }
-        }
-    });
-    if (!bail && hs_flush(&s) < 0) { err = 1; }
+    if (hs_init(&s) < 0) return NULL;
+    int r = hash_text(self, text, &s);
     PyObject *result;
-    if (err) result = NULL;
-    else if (bail) { Py_INCREF(Py_None); result = Py_None; }
+    if (r < 0) result = NULL;
+    else if (r > 0) { Py_INCREF(Py_None); result = Py_None; }
     else result = PyBytes_FromStringAndSize((const char *)s.hashes, (Py_ssize_t)(s.nhash * sizeof(uint64_t)));
-    PyMem_Free(s.tok);
-    PyMem_Free(s.hashes);
+    hs_free(&s);
     return result;
+}
+
+/* hashes() of each line of a list in one call; b"" for the indexes in `skip` (any container of ints, or None). */
+static PyObject *Table_hashes_lines(TableObject *self, PyObject *args) {
+    PyObject *lines, *skip = Py_None;
+    if (!PyArg_ParseTuple(args, "O!|O", &PyList_Type, &lines, &skip)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyObject *result = PyList_New(n);
+    if (!result) return NULL;
+    HashState s;
+    if (hs_init(&s) < 0) { Py_DECREF(result); return NULL; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i), *item;
+        if (skip != Py_None) {
+            PyObject *key = PyLong_FromSsize_t(i);
+            int skipped = key ? PySequence_Contains(skip, key) : -1;
+            Py_XDECREF(key);
+            if (skipped < 0) goto error;
+            if (skipped) {
+                item = PyBytes_FromStringAndSize(NULL, 0);
+                if (!item) goto error;
+                PyList_SET_ITEM(result, i, item);
+                continue;
+            }
+        }
+        if (!PyUnicode_Check(line)) { PyErr_SetString(PyExc_TypeError, "hashes_lines() needs a list of str"); goto error; }
+        int r = hash_text(self, line, &s);
+        if (r < 0) goto error;
+        if (r > 0) { Py_INCREF(Py_None); item = Py_None; }
+        else {
+            item = PyBytes_FromStringAndSize((const char *)s.hashes, (Py_ssize_t)(s.nhash * sizeof(uint64_t)));
+            if (!item) goto error;
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    hs_free(&s);
+    return result;
+error:
+    hs_free(&s);
+    Py_DECREF(result);  /* (unset items are NULL: list_dealloc skips them) */
+    return NULL;
 }
 
 /*
@@ -356,6 +463,8 @@ static PyObject *Table_clean(TableObject *self, PyObject *text) {
 static PyMethodDef Table_methods[] = {
     {"key", (PyCFunction)Table_key, METH_O, "Translated text, split on whitespace, joined by one space; None on a bail codepoint."},
     {"hashes", (PyCFunction)Table_hashes, METH_O, "Packed native uint64 xxh3_64 of each token of key(text); None on a bail codepoint."},
+    {"hashes_lines", (PyCFunction)Table_hashes_lines, METH_VARARGS,
+     "hashes_lines(lines, skip=None) -> [hashes(line) for each line], b'' for the indexes in skip."},
     {"clean", (PyCFunction)Table_clean, METH_O, "(translated text with spaces and blank lines tidied and marks in canonical order, "
      "whether NFC may still change it); None on a bail codepoint."},
     {NULL, NULL, 0, NULL}
@@ -534,26 +643,185 @@ static PyObject *may_repeat(PyObject *mod, PyObject *args) {
     Py_RETURN_FALSE;
 }
 
+/* ---- near_pairs: the near-repeat candidates of dedupe.text.paragraphs (twin: _LiveParagraphs) ---- */
+
+typedef struct { uint64_t a, b; int32_t id; } PairSlot;  /* a distinct bigram (a, b) -> its number */
+typedef struct { int32_t para, next; } Posting;          /* a paragraph holding the bigram, the next one */
+
+/*
+ * near_pairs(lines, min_tokens, containment, length_share) -> (sizes, pairs)
+ *   lines: packed uint64 token hashes per paragraph (bytes or any contiguous buffer, e.g. unpack()'s memoryview).
+ *   sizes[i]: the number of distinct bigrams (pairs of consecutive tokens) of line i when it has at least
+ *             min_tokens tokens, else 0.
+ *   pairs: {i: [(j, n), ...]}: for each such line i, every earlier such line j (j < i) where n, the number
+ *          of bigrams i and j share, satisfies n >= containment * small and small >= length_share * large
+ *          (small, large: the two sizes), in doubles as Python computes them. Lines with no pair are left out.
+ * The bigrams are compared exactly (both tokens), like the Python sets of token tuples.
+ */
+static PyObject *near_pairs(PyObject *mod, PyObject *args) {
+    PyObject *lines;
+    Py_ssize_t min_tokens;
+    double containment, length_share;
+    if (!PyArg_ParseTuple(args, "O!ndd", &PyList_Type, &lines, &min_tokens, &containment, &length_share)) return NULL;
+    if (min_tokens < 2) { PyErr_SetString(PyExc_ValueError, "near_pairs needs min_tokens >= 2"); return NULL; }
+    Py_ssize_t n = PyList_GET_SIZE(lines), nviews = 0;
+    PyObject *result = NULL, *sizes = NULL, *pairs = NULL;
+    Py_buffer *views = PyMem_Calloc(n ? n : 1, sizeof(Py_buffer));
+    int32_t *size = PyMem_Calloc(n ? n : 1, sizeof(int32_t));
+    int32_t *count = PyMem_Calloc(n ? n : 1, sizeof(int32_t));
+    int32_t *touched = PyMem_Malloc(sizeof(int32_t) * (n ? n : 1));
+    PairSlot *table = NULL;
+    int32_t *last = NULL, *head = NULL, *ids = NULL;
+    Posting *post = NULL;
+    if (!views || !size || !count || !touched) { PyErr_NoMemory(); goto done; }
+    if (n > INT32_MAX) { PyErr_SetString(PyExc_OverflowError, "too many lines"); goto done; }
+    Py_ssize_t nbigrams = 0, longest = 0;
+    for (; nviews < n; nviews++) {
+        if (PyObject_GetBuffer(PyList_GET_ITEM(lines, nviews), &views[nviews], PyBUF_SIMPLE) < 0) goto done;
+        Py_ssize_t len = views[nviews].len;
+        if (len % 8) { nviews++; PyErr_SetString(PyExc_ValueError, "near_pairs needs packed uint64 lines"); goto done; }
+        len /= 8;
+        if (len >= min_tokens) { nbigrams += len - 1; if (len - 1 > longest) longest = len - 1; }
+    }
+    if (nbigrams > INT32_MAX / 2) { PyErr_SetString(PyExc_OverflowError, "too many bigrams"); goto done; }
+    size_t cap = 16;
+    while (cap < (size_t)nbigrams * 2) cap <<= 1;
+    table = PyMem_Malloc(sizeof(PairSlot) * cap);
+    last = PyMem_Malloc(sizeof(int32_t) * (nbigrams ? nbigrams : 1));   /* per bigram: the last line that had it */
+    head = PyMem_Malloc(sizeof(int32_t) * (nbigrams ? nbigrams : 1));   /* per bigram: its first posting, or -1 */
+    post = PyMem_Malloc(sizeof(Posting) * (nbigrams ? nbigrams : 1));
+    ids = PyMem_Malloc(sizeof(int32_t) * (longest ? longest : 1));      /* the distinct bigrams of one line */
+    if (!table || !last || !head || !post || !ids) { PyErr_NoMemory(); goto done; }
+    for (size_t k = 0; k < cap; k++) table[k].id = -1;
+    sizes = PyList_New(n);
+    pairs = PyDict_New();
+    if (!sizes || !pairs) goto done;
+    int32_t nids = 0, nposts = 0;
+    const size_t mask = cap - 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t len = views[i].len / 8;
+        int32_t distinct = 0;
+        if (len >= min_tokens) {
+            const uint64_t *tok = views[i].buf;
+            for (Py_ssize_t k = 0; k + 1 < len; k++) {
+                uint64_t a = tok[k], b = tok[k + 1];
+                size_t h = (size_t)((a * 0x9E3779B97F4A7C15ull + b) * 0xC2B2AE3D27D4EB4Full >> 17) & mask;
+                while (table[h].id >= 0 && (table[h].a != a || table[h].b != b)) h = (h + 1) & mask;
+                PairSlot *e = &table[h];
+                if (e->id < 0) { e->a = a; e->b = b; e->id = nids; last[nids] = -1; head[nids] = -1; nids++; }
+                if (last[e->id] != (int32_t)i) { last[e->id] = (int32_t)i; ids[distinct++] = e->id; }
+            }
+            /* shared bigram counts with every earlier line, through the postings of i's bigrams */
+            Py_ssize_t ntouched = 0;
+            for (int32_t q = 0; q < distinct; q++)
+                for (int32_t p = head[ids[q]]; p >= 0; p = post[p].next)
+                    if (count[post[p].para]++ == 0) touched[ntouched++] = post[p].para;
+            PyObject *mine = NULL;
+            for (Py_ssize_t t = 0; t < ntouched; t++) {
+                int32_t j = touched[t], shared = count[j];
+                count[j] = 0;
+                double small = distinct < size[j] ? distinct : size[j], large = distinct < size[j] ? size[j] : distinct;
+                if (!((double)shared >= containment * small && small >= length_share * large)) continue;
+                if (!mine) {
+                    mine = PyList_New(0);
+                    PyObject *key = PyLong_FromSsize_t(i);
+                    int bad = !mine || !key || PyDict_SetItem(pairs, key, mine) < 0;
+                    Py_XDECREF(key);
+                    Py_XDECREF(mine);  /* the dict holds it */
+                    if (bad) goto done;
+                }
+                PyObject *pair = Py_BuildValue("(ii)", j, shared);
+                if (!pair || PyList_Append(mine, pair) < 0) { Py_XDECREF(pair); goto done; }
+                Py_DECREF(pair);
+            }
+            for (int32_t q = 0; q < distinct; q++) {
+                post[nposts].para = (int32_t)i;
+                post[nposts].next = head[ids[q]];
+                head[ids[q]] = nposts++;
+            }
+        }
+        size[i] = distinct;
+        PyObject *v = PyLong_FromLong(distinct);
+        if (!v) goto done;
+        PyList_SET_ITEM(sizes, i, v);
+    }
+    result = PyTuple_Pack(2, sizes, pairs);
+done:
+    for (Py_ssize_t k = 0; k < nviews; k++) if (views[k].obj) PyBuffer_Release(&views[k]);
+    PyMem_Free(views); PyMem_Free(size); PyMem_Free(count); PyMem_Free(touched);
+    PyMem_Free(table); PyMem_Free(last); PyMem_Free(head); PyMem_Free(post); PyMem_Free(ids);
+    Py_XDECREF(sizes); Py_XDECREF(pairs);
+    return result;
+}
+
+/* ---- utf8_len ---------------------------------------------------------------- */
+
+/* Code units counted per block: the block sums fit the narrow counters, which keeps the loops vectorizable. */
+#define UTF8_BLOCK 8192
+
+/* len(text.encode()) for a 1-byte string: one extra byte per code point from U+0080. */
+static Py_ssize_t utf8_len_ucs1(const Py_UCS1 *s, Py_ssize_t n) {
+    Py_ssize_t total = n;
+    for (Py_ssize_t start = 0; start < n; start += UTF8_BLOCK) {
+        Py_ssize_t end = n - start < UTF8_BLOCK ? n : start + UTF8_BLOCK;
+        uint16_t extra = 0;
+        for (Py_ssize_t i = start; i < end; i++) extra += s[i] >> 7;
+        total += extra;
+    }
+    return total;
+}
+
+/* ... for a 2-byte string: one more byte from U+0080, another from U+0800; -1 on a surrogate. */
+static Py_ssize_t utf8_len_ucs2(const Py_UCS2 *s, Py_ssize_t n) {
+    Py_ssize_t total = n;
+    for (Py_ssize_t start = 0; start < n; start += UTF8_BLOCK) {
+        Py_ssize_t end = n - start < UTF8_BLOCK ? n : start + UTF8_BLOCK;
+        uint16_t extra = 0, surrogates = 0;
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS2 c = s[i];
+            extra += (uint16_t)(c >= 0x80) + (uint16_t)(c >= 0x800);
+            surrogates |= (uint16_t)((c & 0xF800) == 0xD800);
+        }
+        if (surrogates) return -1;
+        total += extra;
+    }
+    return total;
+}
+
+/* ... for a 4-byte string: and one more from U+10000. */
+static Py_ssize_t utf8_len_ucs4(const Py_UCS4 *s, Py_ssize_t n) {
+    Py_ssize_t total = n;
+    for (Py_ssize_t start = 0; start < n; start += UTF8_BLOCK) {
+        Py_ssize_t end = n - start < UTF8_BLOCK ? n : start + UTF8_BLOCK;
+        uint32_t extra = 0, surrogates = 0;
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS4 c = s[i];
+            extra += (uint32_t)(c >= 0x80) + (uint32_t)(c >= 0x800) + (uint32_t)(c >= 0x10000);
+            surrogates |= (uint32_t)((c & 0xFFFFF800u) == 0xD800);
+        }
+        if (surrogates) return -1;
+        total += extra;
+    }
+    return total;
+}
+
 static PyObject *utf8_len(PyObject *mod, PyObject *text) {
     if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "utf8_len needs a str"); return NULL; }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), total = 0;
-    int kind = PyUnicode_KIND(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
     if (PyUnicode_IS_ASCII(text)) return PyLong_FromSsize_t(n);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 0x80) total += 1;
-        else if (c < 0x800) total += 2;
-        else if (c < 0x10000) {
-            if (c >= 0xD800 && c <= 0xDFFF) return PyLong_FromLong(-1);  /* str.encode() raises: caller's business */
-            total += 3;
-        } else total += 4;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: return PyLong_FromSsize_t(utf8_len_ucs1(data, n));
+    case PyUnicode_2BYTE_KIND: return PyLong_FromSsize_t(utf8_len_ucs2(data, n));  /* -1: str.encode() raises: caller's business */
+    default: return PyLong_FromSsize_t(utf8_len_ucs4(data, n));
     }
-    return PyLong_FromSsize_t(total);
 }
 
 static PyMethodDef module_methods[] = {
     {"utf8_len", utf8_len, METH_O, "utf8_len(text) -> len(text.encode()) without encoding; -1 when text has a lone surrogate."},
+    {"near_pairs", near_pairs, METH_VARARGS,
+     "near_pairs(lines, min_tokens, containment, length_share) -> (sizes, {i: [(j, shared), ...]}): "
+     "the near-repeat pairs of dedupe.text.paragraphs."},
     {"may_repeat", may_repeat, METH_VARARGS,
      "may_repeat(lines, min_tokens, containment) -> bool: the pre-check of dedupe.text.paragraphs.may_repeat."},
     {"minhash_update", minhash_update, METH_VARARGS,

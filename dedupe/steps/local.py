@@ -86,16 +86,16 @@ class StripStep(Step):
         trimmed: list[tuple[int, str, str]] = []
         if self.cfg.strip:
             drop = self.chrome(doc, lines)
-            head = {i for i, line in enumerate(lines) if line and i not in drop}
-            head = set(sorted(head)[:HEAD_ZONE])
+            content = 0  # content lines so far: the first HEAD_ZONE of them are the head
             for i, line in enumerate(lines):
-                if i not in drop and line:
-                    new, rule = trim_line(line, head=i in head)
+                if line and i not in drop:
+                    new, rule = trim_line(line, head=content < HEAD_ZONE)
+                    content += 1
                     if rule:
                         trimmed.append((i + 1, f"trim:{rule}", line))
                         lines[i] = new
         # packed token hashes per line (see TokenHasher.line_bytes): equal lines <=> equal bytes
-        line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
+        line_tokens = self.hasher.lines_bytes(lines, drop)
         n_chrome = len(drop)
         twins: dict[int, int] = {}  # a repeated paragraph -> the one it repeats (for the audit)
         if self.cfg.repeats and may_repeat(line_tokens):
@@ -116,9 +116,10 @@ class StripStep(Step):
                 entries = [(i + 1, drop[i], lines[i], {"repeat_of": twins[i] + 1}) if i in twins
                            else (i + 1, drop[i], lines[i]) for i in drop] + trimmed
                 doc.audit.extend(sorted(entries))
-            doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
-        kept = [t for i, t in enumerate(line_tokens) if i not in drop]
-        doc.tokens = np.frombuffer(b"".join(kept), dtype=np.uint64)
+            doc.text = spaces("\n".join([line for i, line in enumerate(lines) if i not in drop]))
+        if len(drop) > n_chrome:  # repeats were dropped (chrome lines have no tokens already: b"")
+            line_tokens = [t for i, t in enumerate(line_tokens) if i not in drop]
+        doc.tokens = np.frombuffer(b"".join(line_tokens), dtype=np.uint64)
 
 
 class EmptyFilter(Step):
@@ -159,7 +160,7 @@ class SignStep(BatchStep):
 
     def process_batch(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.exact_hash = xxhash.xxh3_64_intdigest(doc.tokens.tobytes())
+            doc.exact_hash = xxhash.xxh3_64_intdigest(doc.tokens)  # (of the array's bytes, no copy)
         if self.near:
             shingles = [shingle_hashes(self._near_tokens(d), self.ngram) for d in docs]
             for doc, sig, sh in zip(docs, self.minhasher.signatures(shingles), shingles):

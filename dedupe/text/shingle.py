@@ -8,6 +8,7 @@ combined from token hashes with numpy. Both give the same hashes (tested).
 from __future__ import annotations
 
 from array import array
+from typing import Container
 
 import numpy as np
 import xxhash
@@ -101,6 +102,23 @@ class TokenHasher:
             packed = self._native.hashes(line)
             if packed is not None:  # None only for a lone surrogate: Python raises as before
                 return packed
+        return self._python_line_bytes(line)
+
+    def lines_bytes(self, lines: list[str], skip: Container[int] = ()) -> list[bytes]:
+        """``line_bytes`` of each line, ``b""`` for the line indexes in ``skip``.
+
+        The C accelerator does all lines in one call; a line it cannot take (``None``) goes
+        through ``line_bytes``'s Python path, as it would on its own.
+        """
+        if self._native is None:
+            return [b"" if i in skip else self._python_line_bytes(line) for i, line in enumerate(lines)]
+        packed = self._native.hashes_lines(lines, skip or None)
+        if None in packed:
+            packed = [p if p is not None else self._python_line_bytes(line) for line, p in zip(lines, packed)]
+        return packed
+
+    def _python_line_bytes(self, line: str) -> bytes:
+        """``line_bytes`` without the accelerator (raises on a lone surrogate, like ``str.encode``)."""
         words = line.split()
         packed = list(map(self._cache.get, words))
         if None in packed:

@@ -1,0 +1,407 @@
+"""The per-document fast paths give what the code before them gave.
+
+Each is compared with a *reference*: the old pure-Python definition, kept here
+where the package's own pure path was restructured (``repeated_paragraphs``,
+``StripStep.process``), else the unchanged pure path switched on in-process
+(``native.AVAILABLE``) or ``str.encode``. Generated input (hypothesis) and real
+corpus documents.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import itertools
+from array import array
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.config import Config
+from dedupe.document import Document
+from dedupe.stats import Stats
+from dedupe.steps import local
+from dedupe.steps.local import StripStep
+from dedupe.text import native
+from dedupe.text.boilerplate import HEAD_ZONE
+from dedupe.text.normalize import clean
+from dedupe.text.paragraphs import (
+    MIN_EXACT_TOKENS, MIN_NEAR_TOKENS, NEAR_CONTAINMENT, NEAR_LENGTH_SHARE, _assembly_repeats, may_repeat,
+    repeated_paragraphs,
+)
+from dedupe.text.shingle import TokenHasher, unpack
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+
+needs_native = pytest.mark.skipif(not native.AVAILABLE, reason="C accelerator not built or ARABIC_DEDUPE_PURE=1")
+
+
+@contextmanager
+def pure():
+    saved = native.AVAILABLE
+    native.AVAILABLE = False
+    try:
+        yield
+    finally:
+        native.AVAILABLE = saved
+
+
+@lru_cache(maxsize=None)
+def _documents(limit: int) -> list[str]:
+    """Up to ``limit`` cleaned texts of each shared corpus, and the seeds."""
+    texts = []
+    for path in sorted(SHARED.glob("*.jsonl.gz")):
+        with gzip.open(path, "rb") as f:
+            texts += [orjson.loads(line)["text"] for line in itertools.islice(f, limit)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus_samples").glob("*.txt"))]
+    return [clean(t) for t in texts]
+
+
+# --- the old definition of in-document repeats (before _PairedParagraphs) -----------------------------
+
+def _reference_repeated_paragraphs(keys):
+    """``repeated_paragraphs`` as it was: bigram sets per paragraph, near matches by brute-force intersection."""
+    dropped = {}
+    if sum(1 for toks in keys if toks) < 2:
+        return dropped
+    first_seen, live, in_block_only, prev = {}, {}, set(), -1
+    for i, toks in enumerate(keys):
+        if not toks:
+            continue
+        before, prev = prev, i
+        key = tuple(toks)
+        if key in first_seen:
+            if len(toks) >= MIN_EXACT_TOKENS:
+                dropped[i] = ("repeat", first_seen[key])
+            continue
+        first_seen[key] = i
+        if len(toks) < MIN_NEAR_TOKENS:
+            continue
+        mine = frozenset(zip(toks, toks[1:]))
+        best = None
+        for j, theirs in live.items():
+            n = len(mine & theirs)
+            small, large = sorted((len(mine), len(theirs)))
+            if n and n >= NEAR_CONTAINMENT * small and small >= NEAR_LENGTH_SHARE * large \
+                    and (best is None or (-n, j) < (-best[1], best[0])):
+                best = (j, n)
+        match = None if best is None else best[0]
+        if match is not None:
+            if len(live[match]) >= len(mine):
+                dropped[i] = ("near_repeat", match)
+                continue
+            if match == before:
+                dropped[match] = ("near_repeat", i)
+                del live[match]
+            elif match not in dropped:
+                dropped[match] = ("near_repeat", i)
+                in_block_only.add(match)
+        live[i] = mine
+    return dict(sorted(_assembly_repeats(dropped, keys, in_block_only).items()))
+
+
+def _reference_near_pairs(lines):
+    """What ``_native.near_pairs`` computes, from Python sets of token pairs."""
+    keys = [unpack(b) for b in lines]
+    grams = [frozenset(zip(k, k[1:])) if len(k) >= MIN_NEAR_TOKENS else None for k in keys]
+    sizes = [len(g) if g is not None else 0 for g in grams]
+    pairs = {}
+    for i, mine in enumerate(grams):
+        for j in range(i):
+            theirs = grams[j]
+            if mine is None or theirs is None:
+                continue
+            n = len(mine & theirs)
+            small, large = sorted((len(mine), len(theirs)))
+            if n and n >= NEAR_CONTAINMENT * small and small >= NEAR_LENGTH_SHARE * large:
+                pairs.setdefault(i, []).append((j, n))
+    return sizes, pairs
+
+
+def _packed(paras):
+    return [array("Q", p).tobytes() for p in paras]
+
+
+# few distinct tokens: many shared bigrams, near and exact repeats, long and short lines
+_PARA = st.lists(st.integers(0, 9), max_size=40)
+
+
+@st.composite
+def _documents_of_paragraphs(draw):
+    paras = draw(st.lists(_PARA, max_size=14))
+    for _ in range(draw(st.integers(0, 4))):  # copies, some edited: near repeats
+        if not paras:
+            break
+        copy = list(draw(st.sampled_from(paras)))
+        for _ in range(draw(st.integers(0, 3))):
+            if copy:
+                copy[draw(st.integers(0, len(copy) - 1))] = draw(st.integers(0, 30))
+        copy += draw(st.lists(st.integers(0, 30), max_size=4))
+        paras.insert(draw(st.integers(0, len(paras))), copy)
+    return paras
+
+
+@settings(max_examples=600, deadline=None)
+@given(_documents_of_paragraphs())
+def test_repeated_paragraphs_equal_the_old_definition(paras):
+    lines = _packed(paras)
+    expected = _reference_repeated_paragraphs([list(p) for p in paras])
+    assert repeated_paragraphs([list(p) for p in paras]) == expected  # plain token lists: the Python path
+    assert repeated_paragraphs(list(map(unpack, lines))) == expected  # packed: C when built
+    with pure():
+        assert repeated_paragraphs(list(map(unpack, lines))) == expected
+
+
+@needs_native
+@settings(max_examples=600, deadline=None)
+@given(_documents_of_paragraphs())
+def test_near_pairs_equal_python_sets(paras):
+    lines = _packed(paras)
+    sizes, pairs = native._native.near_pairs(list(map(unpack, lines)), MIN_NEAR_TOKENS, NEAR_CONTAINMENT,
+                                             NEAR_LENGTH_SHARE)
+    ref_sizes, ref_pairs = _reference_near_pairs(lines)
+    assert sizes == ref_sizes
+    assert {i: sorted(p) for i, p in pairs.items()} == ref_pairs
+    assert native._native.near_pairs(lines, MIN_NEAR_TOKENS, NEAR_CONTAINMENT, NEAR_LENGTH_SHARE)[0] == sizes
+
+
+def test_near_pairs_at_the_thresholds():
+    """Exactly NEAR_CONTAINMENT of the smaller one's bigrams shared, exactly NEAR_LENGTH_SHARE of the length."""
+    base = list(range(11))                    # 10 distinct bigrams
+    paras = [base,
+             base[:9] + [50, 51],             # 8 of its 10 shared with base: a pair
+             base[:8] + [70, 71, 72],         # 7 of 10: no pair
+             base + list(range(100, 110)),    # 20 bigrams holding all 10 of base: base is half as long, a pair
+             base + list(range(200, 211))]    # 21: base is under half as long, no pair with it
+    lines = _packed(paras)
+    ref_sizes, ref_pairs = _reference_near_pairs(lines)
+    assert ref_sizes == [10, 10, 10, 20, 21]
+    assert (0, 8) in ref_pairs[1] and 2 not in ref_pairs and (0, 10) in ref_pairs[3]
+    assert 0 not in dict(ref_pairs.get(4, ()))
+    if native.AVAILABLE:
+        sizes, pairs = native._native.near_pairs(lines, MIN_NEAR_TOKENS, NEAR_CONTAINMENT, NEAR_LENGTH_SHARE)
+        assert (sizes, {i: sorted(p) for i, p in pairs.items()}) == (ref_sizes, ref_pairs)
+    assert repeated_paragraphs(list(map(unpack, lines))) == _reference_repeated_paragraphs(paras)
+
+
+def test_live_paragraphs_index_mode_equals_the_old_definition():
+    """Past ``INDEX_AT`` live paragraphs the Python path switches to its bigram index."""
+    rng = np.random.default_rng(7)
+    paras = [list(rng.integers(0, 40, int(rng.integers(8, 30)))) for _ in range(150)]
+    paras += [p[:-1] + [99] for p in paras[:40:3]] + [p + [98, 97] for p in paras[50:90:4]]
+    paras = [paras[k] for k in rng.permutation(len(paras))]
+    expected = _reference_repeated_paragraphs(paras)
+    assert expected  # the test has near repeats to find
+    with pure():
+        assert repeated_paragraphs(list(map(unpack, _packed(paras)))) == expected
+    assert repeated_paragraphs(list(map(unpack, _packed(paras)))) == expected
+
+
+def test_many_long_paragraphs_skip_the_all_pairs_listing(monkeypatch):
+    """A page of thousands of near-identical lines: listing every near pair up front is quadratic
+    (5,000 lines took 4 s and 1.2 GB), the sequential search is not; past MAX_PARAGRAPHS long
+    paragraphs the answer comes from it, equal to the old definition."""
+    from dedupe.text import paragraphs
+
+    limit = paragraphs._PairedParagraphs.MAX_PARAGRAPHS
+    paras = [list(range(20)) + [1000 + i] for i in range(limit + 1)]
+    expected = _reference_repeated_paragraphs(paras)
+    assert len(expected) == limit  # all but the first are near repeats of it
+
+    def refuse(*args):
+        raise AssertionError("all-pairs listing used past MAX_PARAGRAPHS")
+
+    monkeypatch.setattr(paragraphs, "_PairedParagraphs", type("P", (), {"MAX_PARAGRAPHS": limit, "__new__": refuse}))
+    assert repeated_paragraphs(list(map(unpack, _packed(paras)))) == expected
+
+
+def test_real_documents_repeats_equal_the_old_definition():
+    hasher = TokenHasher()
+    checked = 0
+    for text in _documents(400):
+        lines = [hasher.line_bytes(line) for line in text.split("\n")]
+        if not may_repeat(lines):
+            continue
+        expected = _reference_repeated_paragraphs([tuple(unpack(b)) for b in lines])
+        assert repeated_paragraphs(list(map(unpack, lines))) == expected
+        with pure():
+            assert repeated_paragraphs(list(map(unpack, lines))) == expected
+        checked += 1
+    assert checked >= 20
+
+
+# --- token hashes of all lines at once --------------------------------------------------------------
+
+ALPHABET = st.sampled_from(
+    list("ابتثجحخدذرسشصضطظعغفقكلمنهوي") + list("أإآٱءؤئىة") + ["\u064b", "\u0651", "\u0670", "\u0640"]
+    + ["\ufefb", "\ufdf2", "\ufb8e"] + list("یکەپچگ") + list("٠١۴") + ["\u200c", "\u200f", "\u00ad"]
+    + [" ", " ", "\t", "\u00a0", "\u2003", "\x85", "\x1c", "\u3000", "\u1680", "\u0085"]
+    + list("aZé0,.؟«") + ["\u00a1", "\u07ff", "\u0800", "\U0001F600", "\ud800", "\udfff"]
+)
+LINES = st.lists(st.lists(ALPHABET, max_size=40).map("".join), max_size=8)
+
+
+def _python_lines(lines, skip=()):
+    """The old StripStep loop: ``line_bytes`` per line, b"" for skipped lines (pure path)."""
+    with pure():
+        hasher = TokenHasher()
+    out = []
+    for i, line in enumerate(lines):
+        if i in skip:
+            out.append(b"")
+            continue
+        try:
+            out.append(hasher.line_bytes(line))
+        except UnicodeEncodeError:
+            out.append("raises")
+    return out
+
+
+def _lines_or_raise(hasher, lines, skip=()):
+    try:
+        return hasher.lines_bytes(lines, skip)
+    except UnicodeEncodeError:
+        return "raises"
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, st.sets(st.integers(0, 8)))
+def test_lines_bytes_equal_line_bytes(lines, skip):
+    expected = _python_lines(lines, skip)
+    if "raises" in expected:
+        expected = "raises"
+    skip = {i: "rule" for i in skip}  # StripStep passes its dict of dropped lines
+    assert _lines_or_raise(TokenHasher(), lines, skip) == expected
+    with pure():
+        assert _lines_or_raise(TokenHasher(), lines, skip) == expected
+
+
+def test_whitespace_of_every_codepoint_up_to_u3100_splits_like_python():
+    """native.c answers whitespace below U+1680 inline (only U+0085 and U+00A0 there) and takes
+    U+00A1..U+07FF as two-byte letters: every codepoint around those ranges, between two words."""
+    assert [cp for cp in range(0x80, 0x1680) if chr(cp).isspace()] == [0x85, 0xA0]
+    lines = [f"ab{chr(cp)}cd" for cp in range(0x3100) if not 0xD800 <= cp <= 0xDFFF]
+    assert TokenHasher().lines_bytes(lines) == _python_lines(lines)
+
+
+def test_lines_bytes_of_real_documents():
+    texts = _documents(150)
+    hasher = TokenHasher()
+    fast = [hasher.lines_bytes(t.split("\n")) for t in texts]
+    assert fast == [_python_lines(t.split("\n")) for t in texts]
+
+
+# --- utf8_len ----------------------------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", "\u00ff", "ب", "\u07ff", "\u0800", "\uffff", "\U0001F600", "\ud800"]),
+                max_size=40), st.integers(0, 20000), st.sampled_from(["", "a", "é", "ب", "\U0001F600"]))
+def test_utf8_len_equals_encode(chars, pad, filler):
+    text = filler * pad + "".join(chars)  # long texts cross the C code's counting blocks
+    try:
+        expected = len(text.encode())
+    except UnicodeEncodeError:
+        expected = "raises"
+    for available in (True, False):
+        saved = native.AVAILABLE
+        native.AVAILABLE = available and saved
+        try:
+            assert native.utf8_len(text) == expected
+        except UnicodeEncodeError:
+            assert expected == "raises"
+        finally:
+            native.AVAILABLE = saved
+
+
+# --- StripStep ---------------------------------------------------------------------------------------
+
+class _OldStripStep(StripStep):
+    """``StripStep.process`` as it was: one ``line_bytes`` call per line, the head zone as a set."""
+
+    def process(self, doc):
+        lines = doc.text.split("\n")
+        drop, trimmed = {}, []
+        if self.cfg.strip:
+            drop = self.chrome(doc, lines)
+            head = {i for i, line in enumerate(lines) if line and i not in drop}
+            head = set(sorted(head)[:HEAD_ZONE])
+            for i, line in enumerate(lines):
+                if i not in drop and line:
+                    new, rule = local.trim_line(line, head=i in head)
+                    if rule:
+                        trimmed.append((i + 1, f"trim:{rule}", line))
+                        lines[i] = new
+        line_tokens = [b"" if i in drop else self.hasher.line_bytes(line) for i, line in enumerate(lines)]
+        n_chrome = len(drop)
+        twins = {}
+        if self.cfg.repeats and may_repeat(line_tokens):
+            for i, (reason, j) in _reference_repeated_paragraphs(list(map(unpack, line_tokens))).items():
+                if reason == "near_repeat" and local.LIST_MARK.match(lines[i]) and local.LIST_MARK.match(lines[j]):
+                    continue
+                drop[i] = reason
+                twins[i] = j
+            local.extend_runs_to_short_repeats(line_tokens, drop)
+        if trimmed:
+            self.stats.add("lines_trimmed", len(trimmed))
+        if drop or trimmed:
+            doc.lines_stripped += n_chrome
+            doc.paragraphs_removed += len(drop) - n_chrome
+            self.stats.add("lines_stripped", n_chrome)
+            self.stats.add("paragraphs_removed", len(drop) - n_chrome)
+            if self.cfg.audit:
+                entries = [(i + 1, drop[i], lines[i], {"repeat_of": twins[i] + 1}) if i in twins
+                           else (i + 1, drop[i], lines[i]) for i in drop] + trimmed
+                doc.audit.extend(sorted(entries))
+            doc.text = local.spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
+        kept = [t for i, t in enumerate(line_tokens) if i not in drop]
+        doc.tokens = np.frombuffer(b"".join(kept), dtype=np.uint64)
+
+
+def _strip_outputs(step_class, texts, config):
+    step = step_class(Stats(), config)
+    docs = [Document(str(k), t, "s", k, k, {"title": t.split("\n", 1)[0][:40]}) for k, t in enumerate(texts)]
+    for doc in docs:
+        step.process(doc)
+    return [(d.text, d.tokens.tobytes(), d.audit, d.lines_stripped, d.paragraphs_removed) for d in docs], \
+        step.stats.counters
+
+
+def test_strip_step_equals_the_old_one():
+    """Real documents with audit on (every drop and trim with its rule), C and pure."""
+    config = Config()
+    config = dataclasses.replace(config, boilerplate=dataclasses.replace(config.boilerplate, audit=True))
+    texts = _documents(1000)
+    expected = _strip_outputs(_OldStripStep, texts, config)
+    assert expected[1]["paragraphs_removed"] and expected[1]["lines_trimmed"]  # the documents exercise both
+    assert _strip_outputs(StripStep, texts, config) == expected
+    with pure():
+        assert _strip_outputs(StripStep, texts, config) == expected
+
+
+def test_head_zone_is_the_first_content_lines(monkeypatch):
+    """``trim_line`` gets ``head=True`` for the first ``HEAD_ZONE`` non-empty lines that are not chrome,
+    as the old ``set(sorted(head)[:HEAD_ZONE])`` said."""
+    calls = []
+    trim_line = local.trim_line
+
+    def recording(line, head):
+        calls.append((line, head))
+        return trim_line(line, head=head)
+
+    step = StripStep(Stats(), Config())
+    monkeypatch.setattr(local, "trim_line", recording)
+    for k, text in enumerate(_documents(60)):
+        doc = Document(str(k), text, "s", k, k, {})
+        lines = text.split("\n")
+        drop = step.chrome(doc, list(lines))
+        head = set(sorted({i for i, line in enumerate(lines) if line and i not in drop})[:HEAD_ZONE])
+        expected = [(line, i in head) for i, line in enumerate(lines) if i not in drop and line]
+        calls.clear()
+        step.process(doc)
+        assert calls == expected
