@@ -31,7 +31,7 @@ from ..steps.linefreq_pass import count_common_lines
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import NEAR_COUNTER, ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
-from .shard import init_worker, kept_record, run_batch, run_worker_batch
+from .shard import init_worker, kept_record, pack_tasks, run_batch, run_worker_batch, unpack_results
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
@@ -181,7 +181,8 @@ class LocalExecutor:
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         pool = stack.enter_context(ctx.Pool(self.workers, initializer=init_worker, initargs=(cfg,)))
-        return pool.imap(run_worker_batch, chunks, chunksize=1)
+        results = pool.imap(run_worker_batch, map(pack_tasks, chunks), chunksize=1)
+        return ((unpack_results(packed), batch_stats) for packed, batch_stats in results)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
         """Streaming mode: each document is decided (first seen survives) and written as it arrives."""

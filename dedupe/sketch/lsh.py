@@ -85,15 +85,15 @@ class MemoryIndex:
         self.seed = seed
         self.params = optimal_param(threshold, num_perm)
         b, r = self.params
-        self._cuts = [(4 * i * r, 4 * (i + 1) * r) for i in range(b)]
-        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(b)]
+        self._band_type = np.dtype((np.void, 4 * r))  # one band of r uint32 rows as one bytes key
+        self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
         self._last: tuple[np.ndarray | None, list[bytes]] = (None, [])
 
     def _bands(self, signature: np.ndarray) -> list[bytes]:
         last_sig, last_bands = self._last
         if signature is not last_sig:
-            raw = np.ascontiguousarray(signature, dtype=np.uint32).tobytes()
-            last_bands = [raw[s:e] for s, e in self._cuts]
+            raw = np.ascontiguousarray(signature, dtype=np.uint32)[: self.params[0] * self.params[1]]
+            last_bands = raw.view(self._band_type).tolist()  # the bytes of each band, in one call
             self._last = (signature, last_bands)
         return last_bands
 
@@ -101,15 +101,24 @@ class MemoryIndex:
         found: set[int] = set()
         for table, band in zip(self._tables, self._bands(signature)):
             bucket = table.get(band)
-            if bucket:
+            if bucket is None:
+                continue
+            if type(bucket) is int:
+                found.add(bucket)
+            else:
                 found.update(bucket)
         return sorted(found)
 
     def insert(self, key: int, signature: np.ndarray) -> None:
+        # A bucket holds its one key as a plain int until a second key arrives: most
+        # buckets never get one, and ints cost neither a list allocation nor the
+        # cyclic garbage collector's attention (lists are tracked objects).
         for table, band in zip(self._tables, self._bands(signature)):
-            bucket = table.get(band)
-            if bucket is None:
-                table[band] = [key]
+            bucket = table.setdefault(band, key)
+            if bucket is key:
+                continue
+            if type(bucket) is int:
+                table[band] = [bucket, key]
             else:
                 bucket.append(key)
 
