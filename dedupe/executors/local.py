@@ -219,7 +219,8 @@ class LocalExecutor:
             for item in items:
                 stats.add("documents_in")
                 if type(item) is RawLine:  # the workers' fast path left it: parse it here, in input order
-                    item = reader.parse_raw(item)
+                    seq, item = item.seq, reader.parse_raw(item)
+                    item.seq = seq  # its input position, as for every other item
                     if isinstance(item, Document):
                         stats.merge(run_batch([item], self.config)[1])
                 elif isinstance(item, Document) and not item.registered:
