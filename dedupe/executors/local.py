@@ -64,6 +64,52 @@ def read_items(files: list[InputFile], config: Config, progress: Callable[[int],
                 pass
 
 
+#: Bytes per worker task when an uncompressed JSON-lines file is read in blocks (``read_tasks``).
+BLOCK_BYTES = 1 << 20
+
+
+def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int], None] | None,
+               reader: Reader, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple]:
+    """The worker tasks of all files in order (see ``shard.unpack_tasks``).
+
+    An uncompressed JSON-lines file goes as blocks of whole lines (``Reader.read_blocks``):
+    this process reads its bytes but makes no object per line and pickles no line, the
+    workers split the blocks. Other files (``.txt``, compressed) and the items
+    ``read_blocks`` yields itself (errors, over-long lines) go as batches of at most
+    ``batch_docs`` items (``shard.pack_tasks``). Items are numbered (``seq``) by the
+    main process as they come back, in this order.
+    """
+    pending: list[Item] = []
+    size = config.run.batch_docs
+    for f in files:
+        if f.kind == "jsonl" and f.compression is None:
+            reported = 0
+            for part in reader.read_blocks(f, block_bytes):
+                if type(part) is tuple:
+                    if pending:
+                        yield pack_tasks(pending)
+                        pending = []
+                    yield "block", part
+                    if progress:
+                        progress(len(part[3]))
+                        reported += len(part[3])
+                else:
+                    pending.append(part)
+            if progress:  # the rest: over-long lines, which are in no block
+                try:
+                    progress(max(f.path.stat().st_size - reported, 0))
+                except OSError:
+                    pass
+        else:
+            for item in read_items([f], config, progress, reader):
+                pending.append(item)
+                if len(pending) >= size:
+                    yield pack_tasks(pending)
+                    pending = []
+    if pending:
+        yield pack_tasks(pending)
+
+
 def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     batch: list[Item] = []
     for item in items:
@@ -149,13 +195,13 @@ class LocalExecutor:
             writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression,
                                                             resume=cfg.run.resume, fingerprint=fingerprint))
                        for p in OUTPUT_PARTS}
-            items = read_items(files, cfg, bar.update, reader)
+            results = self._processed(files, bar.update, stack)
             disk = use_disk(cfg, total)
             mode = "clustered" if cfg.dedup.near and (cfg.dedup.clustered or disk) else "streaming"
             if mode == "clustered":
-                self._consume_clustered(self._processed(items, stack), writers, out, disk)
+                self._consume_clustered(results, writers, out, disk)
             else:
-                self._consume(self._processed(items, stack), writers)
+                self._consume(results, writers)
         stats = self.stats
         seconds = time.perf_counter() - start
         result = {**stats.to_dict(),
@@ -174,14 +220,17 @@ class LocalExecutor:
             )
         return result
 
-    def _processed(self, items: Iterator[Item], stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
+    def _processed(self, files: list[InputFile], progress: Callable[[int], None],
+                   stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
+        """Batches of processed items in input order: in this process (one worker), else by a pool
+        fed with ``read_tasks``."""
         cfg = self.config
-        chunks = batches(items, cfg.run.batch_docs)
         if self.workers == 1:
+            chunks = batches(read_items(files, cfg, progress, self.reader), cfg.run.batch_docs)
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         pool = stack.enter_context(ctx.Pool(self.workers, initializer=init_worker, initargs=(cfg,)))
-        results = pool.imap(run_worker_batch, map(pack_tasks, chunks), chunksize=1)
+        results = pool.imap(run_worker_batch, read_tasks(files, cfg, progress, self.reader), chunksize=1)
         return ((unpack_results(packed), batch_stats) for packed, batch_stats in results)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
@@ -214,17 +263,19 @@ class LocalExecutor:
     def _documents(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> Iterator[Document]:
         """Documents in input order; quarantined items are written on the way and counted."""
         stats, reader = self.stats, self.reader
+        seq = 0
         for items, batch_stats in results:
             stats.merge(batch_stats)
             for item in items:
                 stats.add("documents_in")
                 if type(item) is RawLine:  # the workers' fast path left it: parse it here, in input order
-                    seq, item = item.seq, reader.parse_raw(item)
-                    item.seq = seq  # its input position, as for every other item
+                    item = reader.parse_raw(item)
                     if isinstance(item, Document):
                         stats.merge(run_batch([item], self.config)[1])
                 elif isinstance(item, Document) and not item.registered:
                     reader.register(item)
+                item.seq = seq  # the input position (blocks of lines are numbered only here)
+                seq += 1
                 if isinstance(item, Quarantined):
                     self._quarantine(item, writers["quarantine"])
                     continue

@@ -14,7 +14,7 @@ import orjson
 from ..config import Config
 from ..document import Document, Quarantined
 from ..text.native import utf8_len
-from ..io.readers import RawLine, parse_fast
+from ..io.readers import RawLine, block_lines, parse_fast
 from ..stats import Stats
 from ..steps.base import chain
 from ..steps.local import local_steps
@@ -81,8 +81,12 @@ def pack_tasks(items: list[Item]) -> tuple[str, list]:
     return "items", items
 
 
-def unpack_tasks(packed: tuple[str, list]) -> list[Item]:
+def unpack_tasks(packed: tuple) -> list[Item]:
+    """The items of a task: ``pack_tasks``'s, or the lines of a block (``Reader.read_blocks``)."""
     kind, items = packed
+    if kind == "block":
+        source, file_no, first_line, data = items
+        return block_lines(data, source, file_no, first_line, _CONFIG.io.max_record_bytes)
     return [RawLine(*state) for state in items] if kind == "raw" else items
 
 
@@ -141,9 +145,9 @@ def unpack_results(packed: tuple[list, np.ndarray | None, np.ndarray | None, lis
     return items
 
 
-def run_worker_batch(packed_items: tuple[str, list]) -> tuple[tuple, Stats]:
-    """``run_batch`` in a pool worker, on a ``pack_tasks`` batch, with what goes back to the main
-    process slimmed and packed (``pack_results``).
+def run_worker_batch(packed_items: tuple) -> tuple[tuple, Stats]:
+    """``run_batch`` in a pool worker, on a task (``pack_tasks`` batch or block of JSON lines,
+    see ``unpack_tasks``), with what goes back to the main process slimmed and packed (``pack_results``).
 
     A document still standing gets its kept record serialized here (``payload``,
     the bytes the main process writes if dedup keeps it), and its text and record
