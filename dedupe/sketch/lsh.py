@@ -10,9 +10,17 @@ pair with Jaccard 0.8 becomes a candidate with probability 0.947, 0.85 with
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import numpy as np
+
+try:
+    if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
+        raise ImportError("ARABIC_DEDUPE_PURE=1")
+    from .._lsh import BandIndex
+except ImportError:  # no compiler at install time, or switched off: the dicts below
+    BandIndex = None
 
 RECALL_WEIGHTS = (0.05, 0.95)
 
@@ -79,12 +87,20 @@ class MemoryIndex:
     fraction of its per-call cost (measured on saudinewsnet: 1.4 s of datasketch
     query + insert for 12,800 documents, 0.1 s here).
     ``threshold`` is the *candidate* threshold: the banding is tuned for it.
+
+    With the optional C extension, ``dedupe._lsh.BandIndex`` holds the same buckets
+    (band number and band values compared byte for byte; tested equal to the dicts)
+    in flat arrays: no Python object per bucket, a few microseconds less per call.
     """
 
-    def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
+    def __init__(self, threshold: float, num_perm: int, seed: int = 1, native: bool = True) -> None:
         self.seed = seed
         self.params = optimal_param(threshold, num_perm)
         b, r = self.params
+        self._native = BandIndex(b, r) if native and BandIndex is not None else None
+        if self._native is not None:
+            self.query = self._query_native
+            self.insert = self._insert_native
         self._band_type = np.dtype((np.void, 4 * r))  # one band of r uint32 rows as one bytes key
         self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
         self._last: tuple[np.ndarray | None, list[bytes]] = (None, [])
@@ -96,6 +112,12 @@ class MemoryIndex:
             last_bands = raw.view(self._band_type).tolist()  # the bytes of each band, in one call
             self._last = (signature, last_bands)
         return last_bands
+
+    def _query_native(self, signature: np.ndarray) -> list[int]:
+        return self._native.query(np.ascontiguousarray(signature, dtype=np.uint32))
+
+    def _insert_native(self, key: int, signature: np.ndarray) -> None:
+        self._native.insert(key, np.ascontiguousarray(signature, dtype=np.uint32))
 
     def query(self, signature: np.ndarray) -> list[int]:
         found: set[int] = set()
