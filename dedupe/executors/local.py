@@ -5,6 +5,12 @@ Reading, dedup decisions and writing happen in the main process, in input order;
 only the per-document work is spread over workers (``Pool.imap`` keeps order;
 one worker means no pool: the steps run in this process). So the output does not
 depend on ``workers`` or ``batch_docs``.
+
+With a pool, the main process sends an uncompressed JSON-lines file as 1 MiB
+blocks of whole lines (the workers split and parse them, ``read_tasks``) and
+other files as batches of items; the workers send back packed batches
+(``shard.pack_results``: the kept record already serialized, signatures and
+shingle sets as single arrays). Items are numbered (``seq``) as they come back.
 """
 from __future__ import annotations
 
