@@ -225,3 +225,12 @@ def test_real_text_properties(corpus):
             assert is_persian_or_urdu(text)
         else:
             assert not is_persian_or_urdu(text)
+
+
+def test_match_key_of_lone_tatweel_with_punctuation_kept_equals_key_of_clean():
+    """A lone tatweel is written as an en dash by clean; with punctuation kept the key keeps that dash,
+    on the accelerated path too (it used to delete the tatweel: '' instead of '–')."""
+    options = KeyOptions().without("punctuation")
+    for text in ("ـ", "محمد ـ الرياض", " ـ ", "ـــ"):
+        assert match_key(text, options) == options.key_of_clean(clean(text))
+    assert match_key("محمد ـ الرياض", options) == "محمد – الرياض"

@@ -65,6 +65,21 @@ def test_legacy_cp1256_jsonl_line_decoded_and_recorded(tmp_path):
     assert [(r["id"], r["text"], r.get(ENCODING_FIELD)) for r in o["kept"]] == [("good", AR, None), ("old", AR2, "cp1256")]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_near_duplicates_found_among_legacy_encoded_lines(tmp_path, workers):
+    """Lines the main process decodes (not UTF-8) keep their input position: a near copy of the first
+    is removed as its duplicate even with another legacy line between them (all used to share -1)."""
+    first = " ".join([AR, AR2, AR.replace("اليوم", "أمس")])
+    other = " ".join([AR2, AR2.replace("الحرب", "المعارك"), "وقال مراقبون إن الوضع يزداد سوءا"])
+    lines = [{"id": "a", "text": first}, {"id": "b", "text": other}, {"id": "c", "text": first + " وأضاف"}]
+    for encoding in ("utf-8", "cp1256"):
+        src = tmp_path / f"{encoding}.jsonl"
+        src.write_bytes(b"".join(orjson.dumps(r).decode().encode(encoding) + b"\n" for r in lines))
+        o = _accounted(run(src, tmp_path / encoding, _cfg(workers=workers)), tmp_path / encoding)
+        assert [r["id"] for r in o["kept"]] == ["a", "b"]
+        assert [(r["id"], r["reason"], r["duplicate_of"]) for r in o["removed"]] == [("c", "near_duplicate", "a")]
+
+
 def test_legacy_iso8859_6_txt_decoded_whole_file(tmp_path):
     text = "وقال المتحدث إن الاجتماع سيعقد غدا\nوأضاف أن الوفد سيصل صباحا"
     (tmp_path / "old.txt").write_bytes(text.encode("iso8859_6"))

@@ -1,8 +1,11 @@
 """MinHash signatures equal datasketch's; LSH finds planted near-duplicates."""
 import numpy as np
+import pytest
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedupe.sketch.lsh import DatasketchIndex, MemoryIndex, error_rates, optimal_param
+from dedupe.sketch.lsh import BandIndex, DatasketchIndex, MemoryIndex, error_rates, optimal_param
 from dedupe.sketch.minhash import MinHasher, jaccard
 from dedupe.text.shingle import shingle_hashes
 
@@ -69,15 +72,63 @@ def test_band_index_gives_datasketch_candidates():
         sig[mask] = rng.integers(0, 2**32, size=int(mask.sum()), dtype=np.uint32)
     for threshold in (0.5, 0.7, 0.9):
         ours, theirs = MemoryIndex(threshold, 128), DatasketchIndex(threshold, 128)
+        dicts = MemoryIndex(threshold, 128, native=False)
         assert ours.params == theirs.params
         found = 0
         for key, sig in enumerate(sigs):
             got = ours.query(sig)
-            assert got == theirs.query(sig)
+            assert got == theirs.query(sig) == dicts.query(sig)
             found += len(got)
-            ours.insert(key, sig)
-            theirs.insert(key, sig)
+            for index in (ours, theirs, dicts):
+                index.insert(key, sig)
         assert found > 10  # the comparison saw real candidates, not only empty answers
+
+
+@pytest.mark.skipif(BandIndex is None, reason="C extension dedupe._lsh not built")
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(16, 8), (2, 64), (9, 13), (32, 4)]), st.integers(50, 3000))
+def test_c_band_index_equals_python_dicts(seed, banding, n):
+    """The C index returns what the dicts return after every insert: shared and unshared bands,
+    equal band values under different band numbers, keys out of order, growth past many resizes."""
+    b, r = banding
+    rng = np.random.default_rng(seed)
+    alphabet = rng.integers(0, 2**32, size=rng.integers(2, 6), dtype=np.uint32)
+    c, py = BandIndex(b, r), _dict_index(b, r)
+    for i in range(n):
+        kind = i % 3
+        if kind == 0:  # few distinct values: bands collide within and across band numbers
+            sig = rng.choice(alphabet, size=b * r)
+        else:
+            sig = rng.integers(0, 2**32, size=b * r, dtype=np.uint32)
+            if kind == 1 and i > 3:
+                sig[: r] = alphabet[0]
+        sig = np.ascontiguousarray(sig, dtype=np.uint32)
+        assert c.query(sig) == py.query(sig)
+        key = int(rng.integers(0, 2**40))
+        c.insert(key, sig)
+        py.insert(key, sig)
+    assert c.query(sig) == py.query(sig) and key in c.query(sig)
+
+
+def _dict_index(b, r):
+    """The pure-Python dict index with a given banding (MemoryIndex picks its banding from a threshold)."""
+    index = MemoryIndex(0.8, 128, native=False)
+    index.params = (b, r)
+    index._band_type = np.dtype((np.void, 4 * r))
+    index._tables = [{} for _ in range(b)]
+    return index
+
+
+def test_c_band_index_rejects_bad_signatures():
+    if BandIndex is None:
+        pytest.skip("C extension dedupe._lsh not built")
+    index = BandIndex(16, 8)
+    with pytest.raises(ValueError):
+        index.query(np.zeros(127, dtype=np.uint32))
+    with pytest.raises(ValueError):
+        index.insert(1, np.zeros(128, dtype=np.uint64))
+    with pytest.raises(ValueError):
+        BandIndex(0, 8)
 
 
 def test_banding_equals_datasketch_optimizer():

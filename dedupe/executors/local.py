@@ -5,6 +5,12 @@ Reading, dedup decisions and writing happen in the main process, in input order;
 only the per-document work is spread over workers (``Pool.imap`` keeps order;
 one worker means no pool: the steps run in this process). So the output does not
 depend on ``workers`` or ``batch_docs``.
+
+With a pool, the main process sends an uncompressed JSON-lines file as 1 MiB
+blocks of whole lines (the workers split and parse them, ``read_tasks``) and
+other files as batches of items; the workers send back packed batches
+(``shard.pack_results``: the kept record already serialized, signatures and
+shingle sets as single arrays). Items are numbered (``seq``) as they come back.
 """
 from __future__ import annotations
 
@@ -31,7 +37,7 @@ from ..steps.linefreq_pass import count_common_lines
 from ..steps.dedup import Deduper
 from ..steps.paragraph_dedup import NEAR_COUNTER, ParagraphDedup
 from .clustered import WORK, ClusteredDedup, use_disk
-from .shard import init_worker, kept_record, run_batch, run_worker_batch
+from .shard import init_worker, kept_record, pack_tasks, run_batch, run_worker_batch, unpack_results
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
@@ -62,6 +68,52 @@ def read_items(files: list[InputFile], config: Config, progress: Callable[[int],
                 progress(max(f.path.stat().st_size - reported, 0))
             except OSError:  # the file vanished while we read it: its items are already accounted for
                 pass
+
+
+#: Bytes per worker task when an uncompressed JSON-lines file is read in blocks (``read_tasks``).
+BLOCK_BYTES = 1 << 20
+
+
+def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int], None] | None,
+               reader: Reader, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple]:
+    """The worker tasks of all files in order (see ``shard.unpack_tasks``).
+
+    An uncompressed JSON-lines file goes as blocks of whole lines (``Reader.read_blocks``):
+    this process reads its bytes but makes no object per line and pickles no line, the
+    workers split the blocks. Other files (``.txt``, compressed) and the items
+    ``read_blocks`` yields itself (errors, over-long lines) go as batches of at most
+    ``batch_docs`` items (``shard.pack_tasks``). Items are numbered (``seq``) by the
+    main process as they come back, in this order.
+    """
+    pending: list[Item] = []
+    size = config.run.batch_docs
+    for f in files:
+        if f.kind == "jsonl" and f.compression is None:
+            reported = 0
+            for part in reader.read_blocks(f, block_bytes):
+                if type(part) is tuple:
+                    if pending:
+                        yield pack_tasks(pending)
+                        pending = []
+                    yield "block", part
+                    if progress:
+                        progress(len(part[3]))
+                        reported += len(part[3])
+                else:
+                    pending.append(part)
+            if progress:  # the rest: over-long lines, which are in no block
+                try:
+                    progress(max(f.path.stat().st_size - reported, 0))
+                except OSError:
+                    pass
+        else:
+            for item in read_items([f], config, progress, reader):
+                pending.append(item)
+                if len(pending) >= size:
+                    yield pack_tasks(pending)
+                    pending = []
+    if pending:
+        yield pack_tasks(pending)
 
 
 def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -149,13 +201,13 @@ class LocalExecutor:
             writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression,
                                                             resume=cfg.run.resume, fingerprint=fingerprint))
                        for p in OUTPUT_PARTS}
-            items = read_items(files, cfg, bar.update, reader)
+            results = self._processed(files, bar.update, stack)
             disk = use_disk(cfg, total)
             mode = "clustered" if cfg.dedup.near and (cfg.dedup.clustered or disk) else "streaming"
             if mode == "clustered":
-                self._consume_clustered(self._processed(items, stack), writers, out, disk)
+                self._consume_clustered(results, writers, out, disk)
             else:
-                self._consume(self._processed(items, stack), writers)
+                self._consume(results, writers)
         stats = self.stats
         seconds = time.perf_counter() - start
         result = {**stats.to_dict(),
@@ -174,14 +226,18 @@ class LocalExecutor:
             )
         return result
 
-    def _processed(self, items: Iterator[Item], stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
+    def _processed(self, files: list[InputFile], progress: Callable[[int], None],
+                   stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
+        """Batches of processed items in input order: in this process (one worker), else by a pool
+        fed with ``read_tasks``."""
         cfg = self.config
-        chunks = batches(items, cfg.run.batch_docs)
         if self.workers == 1:
+            chunks = batches(read_items(files, cfg, progress, self.reader), cfg.run.batch_docs)
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         pool = stack.enter_context(ctx.Pool(self.workers, initializer=init_worker, initargs=(cfg,)))
-        return pool.imap(run_worker_batch, chunks, chunksize=1)
+        results = pool.imap(run_worker_batch, read_tasks(files, cfg, progress, self.reader), chunksize=1)
+        return ((unpack_results(packed), batch_stats) for packed, batch_stats in results)
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
         """Streaming mode: each document is decided (first seen survives) and written as it arrives."""
@@ -213,6 +269,7 @@ class LocalExecutor:
     def _documents(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> Iterator[Document]:
         """Documents in input order; quarantined items are written on the way and counted."""
         stats, reader = self.stats, self.reader
+        seq = 0
         for items, batch_stats in results:
             stats.merge(batch_stats)
             for item in items:
@@ -223,6 +280,8 @@ class LocalExecutor:
                         stats.merge(run_batch([item], self.config)[1])
                 elif isinstance(item, Document) and not item.registered:
                     reader.register(item)
+                item.seq = seq  # the input position (blocks of lines are numbered only here)
+                seq += 1
                 if isinstance(item, Quarantined):
                     self._quarantine(item, writers["quarantine"])
                     continue

@@ -5,12 +5,16 @@ config, so any number of workers computes the same documents.
 """
 from __future__ import annotations
 
+from dataclasses import fields
+from operator import attrgetter
+
+import numpy as np
 import orjson
 
 from ..config import Config
 from ..document import Document, Quarantined
 from ..text.native import utf8_len
-from ..io.readers import RawLine, parse_fast
+from ..io.readers import RawLine, block_lines, parse_fast
 from ..stats import Stats
 from ..steps.base import chain
 from ..steps.local import local_steps
@@ -58,8 +62,92 @@ def kept_record(doc: Document, config: Config) -> dict:
     return record
 
 
-def run_worker_batch(items: list[Item]) -> tuple[list[Item], Stats]:
-    """``run_batch`` in a pool worker, with what goes back to the main process slimmed.
+#: Document fields in ``__init__`` order, and the two arrays ``pack_results`` sends per batch instead.
+_FIELDS = tuple(f.name for f in fields(Document))
+_SIG, _SHINGLES = _FIELDS.index("signature"), _FIELDS.index("shingles")
+_document_state = attrgetter(*_FIELDS)
+_RAW_FIELDS = ("source", "line", "raw", "complete", "file_no", "seq")
+_raw_state = attrgetter(*_RAW_FIELDS)
+
+
+def pack_tasks(items: list[Item]) -> tuple[str, list]:
+    """A batch as it goes to a worker: ``RawLine`` items as plain tuples (``unpack_tasks``).
+
+    Pickling a slotted dataclass calls its Python ``__getstate__`` / ``__setstate__``
+    once per object; tuples of str, int and bytes are pickled in C.
+    """
+    if all(type(it) is RawLine for it in items):
+        return "raw", [_raw_state(it) for it in items]
+    return "items", items
+
+
+def unpack_tasks(packed: tuple) -> list[Item]:
+    """The items of a task: ``pack_tasks``'s, or the lines of a block (``Reader.read_blocks``)."""
+    kind, items = packed
+    if kind == "block":
+        source, file_no, first_line, data = items
+        return block_lines(data, source, file_no, first_line, _CONFIG.io.max_record_bytes)
+    return [RawLine(*state) for state in items] if kind == "raw" else items
+
+
+def pack_results(items: list[Item]) -> tuple[list, np.ndarray | None, np.ndarray | None, list[int]]:
+    """A worker's processed batch as it goes back to the main process (``unpack_results``).
+
+    Each Document becomes the tuple of its fields; the signatures travel as one
+    matrix and the shingle sets as one concatenated array (with their lengths), so
+    the batch pickles as a few large buffers instead of two small arrays and one
+    Python-level ``__getstate__`` per document. In a document's tuple the signature
+    and shingle fields hold its row / its rank among the shingle sets (None: none).
+    Quarantined items and unparsed lines pass as themselves.
+    """
+    out: list = []
+    signatures: list[np.ndarray] = []
+    shingles: list[np.ndarray] = []
+    for item in items:
+        if type(item) is not Document:
+            out.append(item)
+            continue
+        state = list(_document_state(item))
+        if item.signature is not None:
+            state[_SIG] = len(signatures)
+            signatures.append(item.signature)
+        if item.shingles is not None:
+            state[_SHINGLES] = len(shingles)
+            shingles.append(item.shingles)
+        out.append(tuple(state))
+    lengths = [len(s) for s in shingles]
+    return (out, np.stack(signatures) if signatures else None,
+            np.concatenate(shingles) if shingles else None, lengths)
+
+
+def unpack_results(packed: tuple[list, np.ndarray | None, np.ndarray | None, list[int]]) -> list[Item]:
+    """The items ``pack_results`` packed, equal field by field to the worker's.
+
+    Every signature and shingle set gets its own copy of its row (a view would keep
+    its whole batch's buffer alive as long as one kept document of the batch is).
+    """
+    out, signatures, shingles, lengths = packed
+    starts = [0]
+    for n in lengths:
+        starts.append(starts[-1] + n)
+    items: list[Item] = []
+    for state in out:
+        if type(state) is not tuple:
+            items.append(state)
+            continue
+        doc = Document(*state)
+        if doc.signature is not None:
+            doc.signature = signatures[doc.signature].copy()
+        if doc.shingles is not None:
+            k = doc.shingles
+            doc.shingles = shingles[starts[k]:starts[k + 1]].copy()
+        items.append(doc)
+    return items
+
+
+def run_worker_batch(packed_items: tuple) -> tuple[tuple, Stats]:
+    """``run_batch`` in a pool worker, on a task (``pack_tasks`` batch or block of JSON lines,
+    see ``unpack_tasks``), with what goes back to the main process slimmed and packed (``pack_results``).
 
     A document still standing gets its kept record serialized here (``payload``,
     the bytes the main process writes if dedup keeps it), and its text and record
@@ -70,7 +158,7 @@ def run_worker_batch(items: list[Item]) -> tuple[list[Item], Stats]:
     the output key order is unchanged). The records are the worker's own
     unpickled copies, never a caller's dicts (``api.deduplicate`` passes those).
     """
-    items, stats = run_batch(items)
+    items, stats = run_batch(unpack_tasks(packed_items))
     config = _CONFIG
     field = config.io.text_field
     serialize = not config.dedup.paragraph_dedup
@@ -83,4 +171,4 @@ def run_worker_batch(items: list[Item]) -> tuple[list[Item], Stats]:
             item.text = item.record = None
         elif field in item.record:
             item.record[field] = None
-    return items, stats
+    return pack_results(items), stats

@@ -85,6 +85,32 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
     return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=utf8_len(text), registered=False)
 
 
+def block_lines(data: bytes, source: str, file_no: int, first_line: int, max_record_bytes: int) -> list[RawLine]:
+    """The RawLines of a block of whole JSON lines (``Reader.read_blocks``), as ``Reader`` yields them.
+
+    The same lines, numbers and flags as reading the file line by line (``Reader._lines``
+    with ``raw_lines``): blank lines are counted but not yielded; a line of
+    ``max_record_bytes + 2`` bytes or more (its end not counted) becomes the preview
+    ``_lines`` makes of it (its first ``RAW_PREVIEW`` bytes, at most ``max_record_bytes + 2``)
+    with ``complete`` false; the block's last piece is a line
+    only if the block does not end with a line end (the end of the file).
+    """
+    limit = max_record_bytes + 2
+    pieces = data.split(b"\n")
+    if data.endswith(b"\n"):
+        pieces.pop()
+    out = []
+    for number, line in enumerate(pieces, first_line):
+        if len(line) >= limit:  # readline(limit) stops inside this line: over-long
+            out.append(RawLine(source, number, line[:min(limit, RAW_PREVIEW)], False, file_no))
+            continue
+        raw = line.rstrip(b"\r")
+        if not raw.strip() and len(raw) <= max_record_bytes:
+            continue
+        out.append(RawLine(source, number, raw, len(raw) <= max_record_bytes, file_no))
+    return out
+
+
 #: field added to a kept record whose bytes were not UTF-8 (value: the code page used)
 ENCODING_FIELD = "input_encoding"
 #: how much of an over-long record or a binary file the quarantine record keeps
@@ -298,6 +324,71 @@ class Reader:
             self._note("empty_files", f"{f.name}: empty file; recorded in removed/ as empty_after_cleaning")
         record = {"id": f.name, "text": text, "source": f.name}
         yield self._document(f, f.name, text, None, record, encoding, len(raw))
+
+    def read_blocks(self, f: InputFile, size: int) -> Iterator[tuple[str, int, int, bytes] | Item]:
+        """An uncompressed JSON-lines file as blocks of whole lines, for the workers to split.
+
+        Yields ``(source, file_no, first_line, data)`` blocks of about ``size`` bytes that
+        end at a line end (or at the end of the file), in file order; ``block_lines`` turns
+        one into the RawLines ``read`` would have yielded, so this process reads the bytes
+        without making an object per line. A line of ``max_record_bytes + 2`` bytes or
+        more is not held whole: it is yielded here as a RawLine of the same preview
+        ``_lines`` makes (not complete), and the rest is skipped.
+        Errors and notes are those of ``read``; a read error quarantines what follows
+        the blocks already yielded.
+        """
+        limit = self.max_record_bytes + 2
+        try:
+            self._raw = raw = open(f.path, "rb")
+        except OSError as exc:
+            yield Quarantined(f.name, None, f"cannot open: {exc.strerror or exc}", "")
+            return
+        decoder = Decoder()
+        self._decoders.append((f, decoder))
+        file_no = len(self._decoders) - 1
+        lineno = 0  # lines before the next block
+        records = False
+        with raw:
+            try:
+                if b"\x00" in raw.peek(SNIFF)[:SNIFF]:
+                    self._note("binary_files", f"{f.name}: binary content (NUL bytes); every line is quarantined")
+                carry = b""
+                while True:
+                    chunk = raw.read(size)
+                    data = carry + chunk if carry else chunk
+                    if not data:
+                        break
+                    cut = len(data) if not chunk else data.rfind(b"\n") + 1
+                    if cut == 0:
+                        if len(data) < limit:
+                            carry = data
+                            continue
+                        yield RawLine(f.name, lineno + 1, data[:min(limit, RAW_PREVIEW)], False, file_no)  # over-long
+                        lineno += 1
+                        records = True
+                        carry = self._skip_line(raw)
+                        continue
+                    block, carry = data[:cut], data[cut:]
+                    if not records:
+                        records = bool(block.strip()) or any(len(x) >= limit for x in block.split(b"\n"))
+                    yield f.name, file_no, lineno + 1, block
+                    lineno += block.count(b"\n")
+            except STREAM_ERRORS as exc:
+                records = True
+                yield Quarantined(f.name, lineno + 1, f"corrupt or truncated file after line {lineno}: {exc}", "")
+        if not records:
+            self._note("empty_files", f"{f.name}: no records (empty file)")
+
+    @staticmethod
+    def _skip_line(raw: IO[bytes]) -> bytes:
+        """Read past the end of the current line without holding it; what follows that end."""
+        while True:
+            chunk = raw.read(1 << 20)
+            if not chunk:
+                return b""
+            end = chunk.find(b"\n")
+            if end >= 0:
+                return chunk[end + 1:]
 
     def _read_jsonl(self, f: InputFile, stream: IO[bytes]) -> Iterator[Item]:
         lineno = records = 0

@@ -10,9 +10,17 @@ pair with Jaccard 0.8 becomes a candidate with probability 0.947, 0.85 with
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import numpy as np
+
+try:
+    if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
+        raise ImportError("ARABIC_DEDUPE_PURE=1")
+    from .._lsh import BandIndex
+except ImportError:  # no compiler at install time, or switched off: the dicts below
+    BandIndex = None
 
 RECALL_WEIGHTS = (0.05, 0.95)
 
@@ -79,37 +87,60 @@ class MemoryIndex:
     fraction of its per-call cost (measured on saudinewsnet: 1.4 s of datasketch
     query + insert for 12,800 documents, 0.1 s here).
     ``threshold`` is the *candidate* threshold: the banding is tuned for it.
+
+    With the optional C extension, ``dedupe._lsh.BandIndex`` holds the same buckets
+    (band number and band values compared byte for byte; tested equal to the dicts)
+    in flat arrays: no Python object per bucket, a few microseconds less per call.
     """
 
-    def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
+    def __init__(self, threshold: float, num_perm: int, seed: int = 1, native: bool = True) -> None:
         self.seed = seed
         self.params = optimal_param(threshold, num_perm)
         b, r = self.params
-        self._cuts = [(4 * i * r, 4 * (i + 1) * r) for i in range(b)]
-        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(b)]
+        self._native = BandIndex(b, r) if native and BandIndex is not None else None
+        if self._native is not None:
+            self.query = self._query_native
+            self.insert = self._insert_native
+        self._band_type = np.dtype((np.void, 4 * r))  # one band of r uint32 rows as one bytes key
+        self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
         self._last: tuple[np.ndarray | None, list[bytes]] = (None, [])
 
     def _bands(self, signature: np.ndarray) -> list[bytes]:
         last_sig, last_bands = self._last
         if signature is not last_sig:
-            raw = np.ascontiguousarray(signature, dtype=np.uint32).tobytes()
-            last_bands = [raw[s:e] for s, e in self._cuts]
+            raw = np.ascontiguousarray(signature, dtype=np.uint32)[: self.params[0] * self.params[1]]
+            last_bands = raw.view(self._band_type).tolist()  # the bytes of each band, in one call
             self._last = (signature, last_bands)
         return last_bands
+
+    def _query_native(self, signature: np.ndarray) -> list[int]:
+        return self._native.query(np.ascontiguousarray(signature, dtype=np.uint32))
+
+    def _insert_native(self, key: int, signature: np.ndarray) -> None:
+        self._native.insert(key, np.ascontiguousarray(signature, dtype=np.uint32))
 
     def query(self, signature: np.ndarray) -> list[int]:
         found: set[int] = set()
         for table, band in zip(self._tables, self._bands(signature)):
             bucket = table.get(band)
-            if bucket:
+            if bucket is None:
+                continue
+            if type(bucket) is int:
+                found.add(bucket)
+            else:
                 found.update(bucket)
         return sorted(found)
 
     def insert(self, key: int, signature: np.ndarray) -> None:
+        # A bucket holds its one key as a plain int until a second key arrives: most
+        # buckets never get one, and ints cost neither a list allocation nor the
+        # cyclic garbage collector's attention (lists are tracked objects).
         for table, band in zip(self._tables, self._bands(signature)):
-            bucket = table.get(band)
-            if bucket is None:
-                table[band] = [key]
+            bucket = table.setdefault(band, key)
+            if bucket is key:
+                continue
+            if type(bucket) is int:
+                table[band] = [bucket, key]
             else:
                 bucket.append(key)
 

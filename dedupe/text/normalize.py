@@ -430,9 +430,11 @@ def match_key(text: str, options: KeyOptions = DEFAULT_KEY) -> str:
 
     With the C accelerator, one pass over the raw text gives the same key
     (``clean``'s and the key's translations composed); text where NFC could
-    change the key (combining marks the key keeps) takes the path below.
+    change the key (combining marks the key keeps) takes the path below, and so
+    does a tatweel when punctuation is kept (the one-pass table deletes it, while
+    ``clean`` writes a lone one as an en dash, which only punctuation removal drops).
     """
-    if native.AVAILABLE:
+    if native.AVAILABLE and (cd.TATWEEL not in text or "punctuation" in options.steps()):
         key = options.native_tables()[1].key(text)
         if key is not None:
             return key

@@ -1,0 +1,302 @@
+/* Optional C twin of dedupe.sketch.lsh.MemoryIndex: the in-memory LSH band index.
+ *
+ * Same buckets as the Python index (and as datasketch's MinHashLSH with the same
+ * bands and rows): a bucket is (band number, the band's r uint32 values), compared
+ * byte for byte, so two documents are candidates exactly when one of their bands is
+ * equal. xxh3 of the band only picks the slot of the open-addressing table.
+ *
+ *   BandIndex(bands, rows)
+ *   .query(signature) -> sorted list of the distinct keys sharing a bucket with it
+ *   .insert(key, signature)
+ *
+ * ``signature`` is any C-contiguous buffer of at least bands * rows uint32 values.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t bands, rows;
+    /* open-addressing table: per slot the bucket's hash (0: empty) and its bucket number */
+    uint64_t *slot_hash;
+    int64_t *slot_bucket;
+    Py_ssize_t capacity; /* a power of two */
+    /* buckets: band number, last node of its key chain; band values in ``values`` (rows each) */
+    int32_t *bucket_band;
+    int64_t *bucket_head;
+    uint32_t *values;
+    Py_ssize_t buckets, buckets_cap;
+    /* nodes: one per (key, band) inserted, chained newest first */
+    int64_t *node_key;
+    int64_t *node_next;
+    Py_ssize_t nodes, nodes_cap;
+    /* scratch for query results */
+    int64_t *found;
+    Py_ssize_t found_cap;
+} BandIndex;
+
+static int grow(void **p, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
+    if (need <= *cap) return 0;
+    Py_ssize_t n = *cap ? *cap : 1024;
+    while (n < need) n *= 2;
+    void *q = PyMem_Realloc(*p, (size_t)n * item);
+    if (!q) { PyErr_NoMemory(); return -1; }
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static int grow_buckets(BandIndex *s, Py_ssize_t need) {
+    if (need <= s->buckets_cap) return 0;
+    Py_ssize_t n = s->buckets_cap ? s->buckets_cap : 1024;
+    while (n < need) n *= 2;
+    int32_t *band = PyMem_Realloc(s->bucket_band, (size_t)n * sizeof(int32_t));
+    if (!band) { PyErr_NoMemory(); return -1; }
+    s->bucket_band = band;
+    int64_t *head = PyMem_Realloc(s->bucket_head, (size_t)n * sizeof(int64_t));
+    if (!head) { PyErr_NoMemory(); return -1; }
+    s->bucket_head = head;
+    uint32_t *values = PyMem_Realloc(s->values, (size_t)n * (size_t)s->rows * sizeof(uint32_t));
+    if (!values) { PyErr_NoMemory(); return -1; }
+    s->values = values;
+    s->buckets_cap = n;
+    return 0;
+}
+
+static int grow_nodes(BandIndex *s, Py_ssize_t need) {
+    if (need <= s->nodes_cap) return 0;
+    Py_ssize_t n = s->nodes_cap ? s->nodes_cap : 4096;
+    while (n < need) n *= 2;
+    int64_t *key = PyMem_Realloc(s->node_key, (size_t)n * sizeof(int64_t));
+    if (!key) { PyErr_NoMemory(); return -1; }
+    s->node_key = key;
+    int64_t *next = PyMem_Realloc(s->node_next, (size_t)n * sizeof(int64_t));
+    if (!next) { PyErr_NoMemory(); return -1; }
+    s->node_next = next;
+    s->nodes_cap = n;
+    return 0;
+}
+
+static inline uint64_t band_hash(const uint32_t *band, Py_ssize_t rows, Py_ssize_t b) {
+    uint64_t h = XXH3_64bits_withSeed(band, (size_t)rows * 4, (uint64_t)b);
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* The slot of bucket (b, band) or of the empty slot where it would go. */
+static inline Py_ssize_t find_slot(BandIndex *s, Py_ssize_t b, const uint32_t *band, uint64_t h) {
+    Py_ssize_t mask = s->capacity - 1, i = (Py_ssize_t)(h & (uint64_t)mask);
+    size_t width = (size_t)s->rows * 4;
+    while (s->slot_hash[i]) {
+        if (s->slot_hash[i] == h) {
+            int64_t k = s->slot_bucket[i];
+            if (s->bucket_band[k] == (int32_t)b && memcmp(s->values + k * s->rows, band, width) == 0) return i;
+        }
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+static int rehash(BandIndex *s, Py_ssize_t capacity) {
+    uint64_t *hash = PyMem_Calloc((size_t)capacity, sizeof(uint64_t));
+    int64_t *bucket = PyMem_Malloc((size_t)capacity * sizeof(int64_t));
+    if (!hash || !bucket) {
+        PyMem_Free(hash);
+        PyMem_Free(bucket);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t mask = capacity - 1;
+    for (Py_ssize_t i = 0; i < s->capacity; i++) {
+        if (!s->slot_hash[i]) continue;
+        Py_ssize_t j = (Py_ssize_t)(s->slot_hash[i] & (uint64_t)mask);
+        while (hash[j]) j = (j + 1) & mask;
+        hash[j] = s->slot_hash[i];
+        bucket[j] = s->slot_bucket[i];
+    }
+    PyMem_Free(s->slot_hash);
+    PyMem_Free(s->slot_bucket);
+    s->slot_hash = hash;
+    s->slot_bucket = bucket;
+    s->capacity = capacity;
+    return 0;
+}
+
+static int get_signature(BandIndex *s, PyObject *obj, Py_buffer *view) {
+    if (!s->slot_hash) {
+        PyErr_SetString(PyExc_RuntimeError, "BandIndex.__init__ was not called");
+        return -1;
+    }
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '=' || *f == '<' || *f == '@') f++;
+    if (view->itemsize != 4 || (*f != 'I' && *f != 'L') || f[1] != '\0' ||
+        view->len < (Py_ssize_t)(s->bands * s->rows * 4)) {
+        PyErr_Format(PyExc_ValueError, "signature must be a contiguous uint32 array of at least %zd values",
+                     s->bands * s->rows);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmp_int64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static PyObject *BandIndex_query(BandIndex *s, PyObject *sig) {
+    Py_buffer view;
+    if (get_signature(s, sig, &view) < 0) return NULL;
+    const uint32_t *values = view.buf;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t b = 0; b < s->bands; b++) {
+        const uint32_t *band = values + b * s->rows;
+        Py_ssize_t i = find_slot(s, b, band, band_hash(band, s->rows, b));
+        if (!s->slot_hash[i]) continue;
+        for (int64_t node = s->bucket_head[s->slot_bucket[i]]; node >= 0; node = s->node_next[node]) {
+            if (grow((void **)&s->found, &s->found_cap, n + 1, sizeof(int64_t)) < 0) {
+                PyBuffer_Release(&view);
+                return NULL;
+            }
+            s->found[n++] = s->node_key[node];
+        }
+    }
+    PyBuffer_Release(&view);
+    if (n > 1) qsort(s->found, (size_t)n, sizeof(int64_t), cmp_int64);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i && s->found[i] == s->found[i - 1]) continue;
+        PyObject *key = PyLong_FromLongLong(s->found[i]);
+        if (!key || PyList_Append(out, key) < 0) {
+            Py_XDECREF(key);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(key);
+    }
+    return out;
+}
+
+static PyObject *BandIndex_insert(BandIndex *s, PyObject *args) {
+    long long key;
+    PyObject *sig;
+    if (!PyArg_ParseTuple(args, "LO", &key, &sig)) return NULL;
+    Py_buffer view;
+    if (get_signature(s, sig, &view) < 0) return NULL;
+    const uint32_t *values = view.buf;
+    if (grow_nodes(s, s->nodes + s->bands) < 0) goto fail;
+    for (Py_ssize_t b = 0; b < s->bands; b++) {
+        if ((s->buckets + 1) * 2 > s->capacity && rehash(s, s->capacity * 2) < 0) goto fail;
+        const uint32_t *band = values + b * s->rows;
+        uint64_t h = band_hash(band, s->rows, b);
+        Py_ssize_t i = find_slot(s, b, band, h);
+        if (!s->slot_hash[i]) {
+            if (grow_buckets(s, s->buckets + 1) < 0) goto fail;
+            int64_t k = s->buckets++;
+            s->bucket_band[k] = (int32_t)b;
+            s->bucket_head[k] = -1;
+            memcpy(s->values + k * s->rows, band, (size_t)s->rows * 4);
+            s->slot_hash[i] = h;
+            s->slot_bucket[i] = k;
+        }
+        int64_t k = s->slot_bucket[i];
+        int64_t node = s->nodes++;
+        s->node_key[node] = key;
+        s->node_next[node] = s->bucket_head[k];
+        s->bucket_head[k] = node;
+    }
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+fail:
+    PyBuffer_Release(&view);
+    return NULL;
+}
+
+static int BandIndex_init(BandIndex *s, PyObject *args, PyObject *kwds) {
+    Py_ssize_t bands, rows;
+    static char *names[] = {"bands", "rows", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "nn", names, &bands, &rows)) return -1;
+    if (bands < 1 || rows < 1 || bands > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "bands and rows must be >= 1");
+        return -1;
+    }
+    if (s->slot_hash) {
+        PyErr_SetString(PyExc_RuntimeError, "BandIndex is already initialized");
+        return -1;
+    }
+    s->bands = bands;
+    s->rows = rows;
+    s->capacity = 1024;
+    s->slot_hash = PyMem_Calloc((size_t)s->capacity, sizeof(uint64_t));
+    s->slot_bucket = PyMem_Malloc((size_t)s->capacity * sizeof(int64_t));
+    if (!s->slot_hash || !s->slot_bucket) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void BandIndex_dealloc(BandIndex *s) {
+    PyMem_Free(s->slot_hash);
+    PyMem_Free(s->slot_bucket);
+    PyMem_Free(s->bucket_band);
+    PyMem_Free(s->bucket_head);
+    PyMem_Free(s->values);
+    PyMem_Free(s->node_key);
+    PyMem_Free(s->node_next);
+    PyMem_Free(s->found);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static PyObject *BandIndex_nbytes(BandIndex *s, void *closure) {
+    size_t n = (size_t)s->capacity * (sizeof(uint64_t) + sizeof(int64_t)) +
+               (size_t)s->buckets_cap * (sizeof(int32_t) + sizeof(int64_t) + (size_t)s->rows * 4) +
+               (size_t)s->nodes_cap * 2 * sizeof(int64_t) + (size_t)s->found_cap * sizeof(int64_t);
+    return PyLong_FromSize_t(n);
+}
+
+static PyMethodDef BandIndex_methods[] = {
+    {"query", (PyCFunction)BandIndex_query, METH_O, "Sorted distinct keys sharing a bucket with the signature."},
+    {"insert", (PyCFunction)BandIndex_insert, METH_VARARGS, "Add a key under each band of the signature."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef BandIndex_getset[] = {
+    {"nbytes", (getter)BandIndex_nbytes, NULL, "Bytes allocated by the index.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject BandIndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "dedupe._lsh.BandIndex",
+    .tp_basicsize = sizeof(BandIndex),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "LSH band index: buckets are (band number, band values); see dedupe/sketch/lsh.py.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)BandIndex_init,
+    .tp_dealloc = (destructor)BandIndex_dealloc,
+    .tp_methods = BandIndex_methods,
+    .tp_getset = BandIndex_getset,
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lsh", "C twin of the in-memory LSH band index.", -1, NULL};
+
+PyMODINIT_FUNC PyInit__lsh(void) {
+    if (PyType_Ready(&BandIndexType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&BandIndexType);
+    if (PyModule_AddObject(m, "BandIndex", (PyObject *)&BandIndexType) < 0) {
+        Py_DECREF(&BandIndexType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,123 @@
+"""What crosses the process boundary: packed tasks and results come back equal to what was packed."""
+import pickle
+from dataclasses import fields
+
+import numpy as np
+import orjson
+
+from dedupe import Config
+from dedupe.document import Document, Quarantined
+from dedupe.executors import shard
+from dedupe.io.readers import RawLine
+
+
+def _assert_same(a, b):
+    assert type(a) is type(b)
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            assert isinstance(x, np.ndarray) and isinstance(y, np.ndarray), f.name
+            assert x.dtype == y.dtype and np.array_equal(x, y), f.name
+        else:
+            assert x == y, f.name
+
+
+def _raw(i, text):
+    return RawLine("c.jsonl", i + 1, orjson.dumps({"id": f"d{i}", "text": text}), True, 0, i)
+
+
+def test_worker_batch_round_trip_equals_in_process_batch(seeds):
+    """A batch through pack_tasks -> worker -> pack_results -> pickle -> unpack_results equals the
+    same batch processed in this process (text and record aside, which the worker drops on purpose)."""
+    config = Config()
+    texts = [*seeds.values(), "", "   ", *seeds.values(), "قصير جدا"]
+    items = [_raw(i, t) for i, t in enumerate(texts)]
+    items.insert(3, Quarantined("c.jsonl", 99, "malformed JSON", "{"))
+    items.append(RawLine("c.jsonl", 50, b"{not json", True, 0, 50))  # left for the main process
+
+    task = pickle.loads(pickle.dumps(shard.pack_tasks(items)))
+    assert task[0] == "items"  # a Quarantined item keeps the batch as objects
+    raw_only = [it for it in items if type(it) is RawLine]
+    raw_task = pickle.loads(pickle.dumps(shard.pack_tasks(raw_only)))
+    assert raw_task[0] == "raw" and all(type(s) is tuple for s in raw_task[1])
+    for a, b in zip(shard.unpack_tasks(raw_task), raw_only):
+        _assert_same(a, b)
+
+    shard.init_worker(config)
+    packed, _ = shard.run_worker_batch(task)
+    got = shard.unpack_results(pickle.loads(pickle.dumps(packed)))
+    shard.init_worker(config)
+    expected, _ = shard.run_worker_batch(("items", items))  # the same worker code, not packed
+    expected = shard.unpack_results(expected)
+    reference, _ = shard.run_batch(list(items), config)
+
+    assert len(got) == len(items)
+    signed = [d for d in got if type(d) is Document and d.signature is not None]
+    assert len(signed) >= 8 and any(d.removed for d in got if type(d) is Document)
+    for a, b, ref in zip(got, expected, reference):
+        _assert_same(a, b)
+        if type(ref) is Document:
+            assert a.id == ref.id and a.reason == ref.reason and a.exact_hash == ref.exact_hash
+            if ref.signature is not None:
+                assert np.array_equal(a.signature, ref.signature) and np.array_equal(a.shingles, ref.shingles)
+                assert a.signature.base is None and a.shingles.base is None  # own copies, not views of the batch
+            if not ref.removed:
+                assert orjson.loads(a.payload) == {"id": ref.id, "text": ref.text}
+        else:
+            assert a == ref
+
+
+# ---------------------------------------------------------------- reading in blocks
+
+from hypothesis import given, settings, HealthCheck
+from hypothesis import strategies as st
+
+from dedupe.io.listing import InputFile
+from dedupe.io.readers import Reader, block_lines
+
+_pieces = st.lists(st.one_of(
+    st.sampled_from([b"", b" ", b"\t \r", b"\r", b"\r\r", b'{"id": 1, "text": "\xd9\x86\xd8\xb5"}', b"{bad",
+                     b"\x00\x01", b"\xff\xfe", b"x" * 9, b"y" * 10, b"z" * 11, b" " * 12, b"\xd9" * 13]),
+    st.binary(max_size=30)), max_size=25)
+
+
+def _lines_by_reader(path, max_record_bytes):
+    reader = Reader(max_record_bytes=max_record_bytes, warn=lambda m: None)
+    reader.raw_lines = True
+    items = list(reader.read(InputFile(path, path.name, "jsonl", None)))
+    return [(i.source, i.line, i.raw, i.complete, i.file_no) if type(i) is RawLine else i for i in items], reader.notes
+
+
+def _lines_by_blocks(path, max_record_bytes, size):
+    reader = Reader(max_record_bytes=max_record_bytes, warn=lambda m: None)
+    out = []
+    for part in reader.read_blocks(InputFile(path, path.name, "jsonl", None), size):
+        if type(part) is tuple:
+            source, file_no, first_line, data = part
+            out.extend(block_lines(data, source, file_no, first_line, max_record_bytes))
+        else:
+            out.append(part)
+    return [(i.source, i.line, i.raw, i.complete, i.file_no) if type(i) is RawLine else i for i in out], reader.notes
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=_pieces, ends=st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=25, max_size=25),
+       final_newline=st.booleans(), max_record_bytes=st.integers(1, 14), size=st.integers(1, 40))
+def test_blocks_give_the_lines_line_by_line_reading_gives(tmp_path, pieces, ends, final_newline, max_record_bytes, size):
+    """Same RawLines (number, bytes, complete flag), same over-long handling, same notes, for any
+    block size, line ends, blank and over-long lines and a missing final line end."""
+    data = b"".join(p + e for p, e in zip(pieces, ends))
+    if pieces and not final_newline:
+        data = data[: -len(ends[len(pieces) - 1])]
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(data)
+    assert _lines_by_blocks(path, max_record_bytes, size) == _lines_by_reader(path, max_record_bytes)
+
+
+def test_over_long_line_is_not_held_whole(tmp_path):
+    """A line far over max_record_bytes spans many blocks: it comes back as its preview, the next line intact."""
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b"a" * 300_000 + b"\n" + b'{"text": "ok"}\n')
+    got, _ = _lines_by_blocks(path, 1000, 4096)
+    assert got == _lines_by_reader(path, 1000)[0]
+    assert [(line, len(raw), complete) for _, line, raw, complete, _ in got] == [(1, 1002, False), (2, 14, True)]
