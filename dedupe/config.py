@@ -229,10 +229,15 @@ class RunConfig:
     everything in this process; ``"auto"`` uses ``available_cpus()``, at most
     ``AUTO_WORKERS_MAX``, and runs in-process when there is one CPU or the input
     is under ``AUTO_WORKERS_MIN_BYTES`` (see ``resolved_workers``).
+    ``batch_docs``: documents per worker task for inputs read item by item
+    (``.txt`` and compressed files); ``block_bytes``: bytes per worker task for
+    uncompressed JSON lines, which the workers split themselves (with one
+    worker, everything goes in batches of ``batch_docs``).
     """
 
     workers: int | str = "auto"
     batch_docs: int = 256
+    block_bytes: int = 1 << 20
     strict: bool = False
     quiet: bool = False
     overwrite: bool = False
@@ -245,6 +250,8 @@ class RunConfig:
         object.__setattr__(self, "workers", parse_workers(self.workers))
         if self.batch_docs < 1:
             raise ConfigError(f"batch_docs must be >= 1, got {self.batch_docs}")
+        if self.block_bytes < 1:
+            raise ConfigError(f"block_bytes must be >= 1, got {self.block_bytes}")
 
     def resolved_workers(self, input_bytes: int | None = None) -> int:
         """The number of processes a run uses (1: in-process, no pool).

@@ -29,7 +29,8 @@ def test_same_output_for_any_workers_and_shard_size(tmp_path, seeds):
     outs = []
     for i, (workers, shard_docs, batch) in enumerate([(1, 100, 256), (2, 100, 2), (2, 1, 3), (1, 4, 1)]):
         out = tmp_path / f"out{i}"
-        run(src, out, Config().replace(run={"quiet": True, "workers": workers, "batch_docs": batch}, io={"shard_docs": shard_docs}))
+        run(src, out, Config().replace(run={"quiet": True, "workers": workers, "batch_docs": batch,
+                                            "block_bytes": 1000 * batch}, io={"shard_docs": shard_docs}))
         outs.append((_output_bytes(out, "kept"), _output_bytes(out, "removed")))
     assert all(o == outs[0] for o in outs)
     assert outs[0][1]  # the copies were removed, so the comparison covers removed/ too
@@ -96,8 +97,8 @@ def test_output_independent_of_workers_shards_and_batches(tmp_path_factory, text
     (tmp / "c.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     base = Config().replace(run={"quiet": True})
     run(tmp / "c.jsonl", tmp / "a", base)
-    run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True},
-                                                 io={"shard_docs": shard_docs}))
+    run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True,
+                                                      "block_bytes": 97 * batch_docs}, io={"shard_docs": shard_docs}))
     for part in ("kept", "removed"):
         assert _output_bytes(tmp / "a", part) == _output_bytes(tmp / "b", part)
 
@@ -124,8 +125,8 @@ def test_paragraph_near_dedup_independent_of_workers_shards_and_batches(tmp_path
     base = Config().replace(run={"quiet": True}, dedup={"paragraph_dedup": True, "paragraph_threshold": 0.6, **mode},
                             boilerplate={"audit": True})
     a = run(tmp / "c.jsonl", tmp / "a", base)
-    b = run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True},
-                                                     io={"shard_docs": shard_docs}))
+    b = run(tmp / "c.jsonl", tmp / "b", base.replace(run={"workers": 2, "batch_docs": batch_docs, "quiet": True,
+                                                          "block_bytes": 211 * batch_docs}, io={"shard_docs": shard_docs}))
     for part in ("kept", "removed", "audit"):
         assert read_jsonl_dir(tmp / "a" / part) == read_jsonl_dir(tmp / "b" / part)
     for key in ("paragraphs_removed_across_documents", "paragraphs_near_removed_across_documents", "documents_removed"):

@@ -4,11 +4,11 @@ processes) -> corpus-wide dedup in input order -> sharded output.
 Reading, dedup decisions and writing happen in the main process, in input order;
 only the per-document work is spread over workers (``Pool.imap`` keeps order;
 one worker means no pool: the steps run in this process). So the output does not
-depend on ``workers`` or ``batch_docs``.
+depend on ``workers``, ``batch_docs`` or ``block_bytes``.
 
-With a pool, the main process sends an uncompressed JSON-lines file as 1 MiB
-blocks of whole lines (the workers split and parse them, ``read_tasks``) and
-other files as batches of items; the workers send back packed batches
+With a pool, the main process sends an uncompressed JSON-lines file as blocks of
+whole lines (``block_bytes``, 1 MiB; the workers split and parse them, see
+``read_tasks``) and other files as batches of items; the workers send back packed batches
 (``shard.pack_results``: the kept record already serialized, signatures and
 shingle sets as single arrays). Items are numbered (``seq``) as they come back.
 """
@@ -70,15 +70,12 @@ def read_items(files: list[InputFile], config: Config, progress: Callable[[int],
                 pass
 
 
-#: Bytes per worker task when an uncompressed JSON-lines file is read in blocks (``read_tasks``).
-BLOCK_BYTES = 1 << 20
-
-
 def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int], None] | None,
-               reader: Reader, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple]:
+               reader: Reader) -> Iterator[tuple]:
     """The worker tasks of all files in order (see ``shard.unpack_tasks``).
 
-    An uncompressed JSON-lines file goes as blocks of whole lines (``Reader.read_blocks``):
+    An uncompressed JSON-lines file goes as blocks of whole lines of about
+    ``config.run.block_bytes`` (``Reader.read_blocks``):
     this process reads its bytes but makes no object per line and pickles no line, the
     workers split the blocks. Other files (``.txt``, compressed) and the items
     ``read_blocks`` yields itself (errors, over-long lines) go as batches of at most
@@ -90,7 +87,7 @@ def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int],
     for f in files:
         if f.kind == "jsonl" and f.compression is None:
             reported = 0
-            for part in reader.read_blocks(f, block_bytes):
+            for part in reader.read_blocks(f, config.run.block_bytes):
                 if type(part) is tuple:
                     if pending:
                         yield pack_tasks(pending)
