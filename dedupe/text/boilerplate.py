@@ -180,11 +180,18 @@ PREFIXES = tuple(sorted(_keyed(_PREFIXES), key=len, reverse=True))
 #: ``is_prefixed`` as one set lookup and one C-level ``startswith`` over a tuple, not a generator.
 _PREFIX_SET = frozenset(PREFIXES)
 _PREFIX_HEADS = tuple(p + " " for p in PREFIXES)
+#: ``_PREFIX_HEADS`` by their first character: a key can only start with the heads of its own
+#: (one ``startswith`` over a few heads instead of all of them).
+_PREFIX_HEADS_BY_FIRST = {c: tuple(h for h in _PREFIX_HEADS if h[0] == c) for c in {h[0] for h in _PREFIX_HEADS}}
 PHRASES = tuple(sorted(_keyed(_PHRASES)))
 #: Prefixes that are also common nouns: a credit only with a separator after the word.
 NOUN_PREFIXES = frozenset(match_key("المصدر إعداد اعداد ترجمة تحرير تصوير تصنيف الأقسام").split())
 _PHRASE_PREFIX_HEADS = tuple(h for h in _PREFIX_HEADS if h.strip() not in NOUN_PREFIXES)  # 'اعداد وتقديم ...'
 _NOUN_CREDIT = re.compile(r"^\W*\w+\s*[:：/\-–—|ـ]")
+
+
+#: Characters in about the order of their frequency in Arabic text (keys spell ة as ه, ى as ي).
+_FREQUENT_FIRST = " اليمونهرتبعدسفكقحجطصشخزثذضغظء"
 
 
 def _trie_pattern(words: Sequence[str]) -> str:
@@ -194,7 +201,9 @@ def _trie_pattern(words: Sequence[str]) -> str:
     the words that match at one position the longest wins, as with an alternation sorted
     longest first (two words that match at one position are prefixes of each other). ``re``
     skips a branch whose first literal differs at C speed: a position costs about one test per
-    distinct first character instead of one per word.
+    distinct first character instead of one per word. The branches of a node start with
+    distinct characters, so at most one can match: they are tried the most frequent character
+    first (``_FREQUENT_FIRST``), which finds the branch of a common letter sooner.
     """
     trie: dict = {}
     for w in words:
@@ -204,7 +213,7 @@ def _trie_pattern(words: Sequence[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items(), key=_branch_order) if ch]
         if not alts:
             return ""
         if len(alts) == 1 and "" not in node:
@@ -212,6 +221,12 @@ def _trie_pattern(words: Sequence[str]) -> str:
         return "(?:" + "|".join(alts) + ")" + ("?" if "" in node else "")
 
     return emit(trie)
+
+
+def _branch_order(item: tuple[str, dict]) -> tuple[int, str]:
+    """Sort key of a trie node's branch: its character's rank in ``_FREQUENT_FIRST``, then the character."""
+    rank = _FREQUENT_FIRST.find(item[0])
+    return (rank if rank >= 0 else len(_FREQUENT_FIRST)), item[0]
 
 
 #: All phrases in one pass; a phrase must start and end on a word boundary of the key. The
@@ -322,7 +337,7 @@ def is_prefixed(key: str, n_words: int, line: str = "") -> bool:
         return False
     if key in _PREFIX_SET:
         return True
-    if not key.startswith(_PREFIX_HEADS):
+    if not key.startswith(_PREFIX_HEADS_BY_FIRST.get(key[:1], ())):  # key.startswith(_PREFIX_HEADS)
         return False
     if key.split(" ", 1)[0] not in NOUN_PREFIXES or not line or key.startswith(_PHRASE_PREFIX_HEADS):
         return True
@@ -372,8 +387,10 @@ def is_breadcrumb(key: str, n_words: int) -> bool:
 
 def is_dateline(key: str) -> bool:
     """Only dates, times, day and month names: ``'الخميس 29/يونيو/2017 - 03:01 م'``."""
+    if not _HAS_DIGIT.search(key):  # before the split: most keys have no digit
+        return False
     tokens = key.split()
-    if not tokens or len(tokens) > 16 or not _HAS_DIGIT.search(key):
+    if not tokens or len(tokens) > 16:
         return False
     if not all(t.isdigit() or t in DATE_WORDS for t in tokens):
         return False
@@ -392,7 +409,9 @@ def is_place_credit(line: str) -> bool:
 
 def is_byline(line: str, key: str, n_words: int) -> bool:
     """A source credit around a dash: ``'متابعة – كيو بوست'``, ``'عين اليوم – متابعات'``."""
-    if n_words > MAX_BYLINE_WORDS or not _DASHES.search(line):
+    # a _DASHES match has one of its characters: four finds before the regex, which tries every position
+    if n_words > MAX_BYLINE_WORDS or not ("-" in line or "–" in line or "—" in line or "|" in line) \
+            or not _DASHES.search(line):
         return False
     for side in _DASHES.split(line):
         side_key = _key(side)
@@ -449,12 +468,21 @@ def classify_line(line: str, key: str | None = None) -> str | None:
     return _classify(line, key, line.count(" "), key.count(" ") if key else 0)
 
 
-def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str | None:
+def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrases: bool = True) -> str | None:
     """``classify_line`` for a caller that counted the spaces of ``line`` and of ``key`` (when
-    ``key`` is given) already (``strip_lines``)."""
+    ``key`` is given) already (``strip_lines``). ``phrases=False`` says that ``key`` has no
+    ``_PHRASE_RE`` match (the caller searched it); it does not hold for a key computed here."""
     if n_spaces >= _LONG_SPACES:  # every other rule is bounded in length
-        separators = line.count("»") + line.count("|") + line.count("•") + line.count("/")  # _MENU_SEPARATORS
-        return "menu" if separators >= 3 and is_menu(key or _key(line)) else None
+        # Three _MENU_SEPARATORS or more. Most long lines have none, and a test for one stops at
+        # its first hit where a count reads the whole line: only the separators in the line are
+        # counted, until there are three.
+        separators = 0
+        for sep in _MENU_SEPARATORS:
+            if sep in line:
+                separators += line.count(sep)
+                if separators >= 3:
+                    return "menu" if is_menu(key or _key(line)) else None
+        return None
     has_x = "x" in line or "X" in line  # the gate of both slider patterns
     nav = _NEXT_PREVIOUS.match(line) if has_x else None
     if nav:  # 3alyoum's slider arrows glued to the byline: judge what follows them
@@ -463,11 +491,13 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
             return "navigation"
         key = _key(line)
         key_spaces = key.count(" ")
+        phrases = True
         if key_spaces < MAX_BYLINE_WORDS and _is_name_line(line, key):
             return "byline"  # 'Next Previous علي القحطاني': the reporter's name behind the arrows
     elif has_x and (arrows := _ARROWS.search(line)) and _is_slider_run(line, arrows):
         return "navigation"
-    if len(line) < 200 and ("تصوير" in line or "عدسة" in line):  # a photo credit: judge the byline before it
+    # a photo credit: judge the byline before it (_CREDIT_END_STOPS before the scans)
+    if len(line) < 200 and line.rstrip()[-1:] not in _CREDIT_END_STOPS and ("تصوير" in line or "عدسة" in line):
         cut = photo_credit_start(line)
         if cut is not None:
             rest = line[:cut]
@@ -477,6 +507,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
     if key is None:
         key = _key(line)
         key_spaces = key.count(" ")
+        phrases = True
     if not key:
         return None
     # The rules run in order (the first that fires names the line); a bound on the word count
@@ -486,39 +517,45 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int) -> str
     if len(key) <= _FULL_LINE_LEN and key in FULL_LINE:  # is_lexicon (the length spares hashing a long key)
         return "lexicon"
     # _phrases, for is_menu and has_phrase in one regex scan; each with its leading space
-    # (_is_menu_of counts equal entries: the same counts)
-    found = _PHRASE_RE.findall(f" {key} ")
+    # (_is_menu_of counts equal entries: the same counts). None when the caller's search of
+    # the key found none (phrases=False).
+    found = _PHRASE_RE.findall(f" {key} ") if phrases else ()
     if len(found) >= 3 and _is_menu_of(found):
         return "menu"
-    if n_words <= 16 and is_dateline(key):  # the bound first: splitting a long key costs
-        return "dateline"
-    if n_words <= 3 and ":" in line and is_place_credit(line):
-        return "dateline"
-    if n_words <= 4 and "(" in line and (inner := _PAREN_ONLY.match(line)) and _key(inner.group(1)) in CREDIT_WORDS:
-        return "credit"
-    if n_words <= 5 and _HAS_DIGIT.search(line) and _PAGE_POINTER.match(line):
-        return "page_pointer"
+    if n_words <= 16:  # the bounds first: splitting a long key costs
+        if is_dateline(key):
+            return "dateline"
+        if n_words <= 3 and ":" in line and is_place_credit(line):
+            return "dateline"
+        if n_words <= 4 and "(" in line and (inner := _PAREN_ONLY.match(line)) \
+                and _key(inner.group(1)) in CREDIT_WORDS:
+            return "credit"
+        if n_words <= 5 and _HAS_DIGIT.search(line) and _PAGE_POINTER.match(line):
+            return "page_pointer"
     # is_link_only. Without an "@" (e-mail, handle) and a ":" (label, "https://") a link-only
     # line starts with "www.", "#", a phone number or "[email protected]"
     stripped = line.strip()
-    if ("@" in line or ":" in line or stripped[:1] in _LINK_FIRST) and _LINK_ONLY.match(stripped):
+    at, colon = "@" in line, ":" in line  # one scan each for the three rules
+    if (at or colon or stripped[:1] in _LINK_FIRST) and _LINK_ONLY.match(stripped):
         return "link_only"
-    if "@" in line and n_words <= 6 and _LABELLED_ADDRESS.match(stripped):
+    if at and n_words <= 6 and _LABELLED_ADDRESS.match(stripped):
         return "contact"
-    if ":" in line and n_words <= 8 and _LABELLED_NUMBER.match(stripped):
+    if colon and n_words <= 8 and _LABELLED_NUMBER.match(stripped):
         return "contact"
-    if ("للتواصل" in line or "مقالات" in line or "رابط الخبر" in line) and is_glued_footer(line):  # _FOOTER_WORDS
+    if ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) \
+            and is_glued_footer(line):  # _FOOTER_WORDS
         return "footer"
     if n_words <= MAX_PREFIX_WORDS:  # the longest bound of the five rules below: skip them at once
-        if is_breadcrumb(key, n_words):
+        # each rule's own word bound tested before its call (is_breadcrumb inlined)
+        if n_words <= 6 and key.startswith(HOME_WORDS):
             return "breadcrumb"
-        if is_byline(line, key, n_words):
+        if n_words <= MAX_BYLINE_WORDS and is_byline(line, key, n_words):
             return "byline"
-        if is_credit_footer(line, key, n_words):
+        if n_words <= 10 and is_credit_footer(line, key, n_words):
             return "credit"
         if is_prefixed(key, n_words, line):
             return "lexicon_prefix"
-        if is_byline_prefix(line, key, n_words):
+        if n_words <= MAX_BYLINE_WORDS and is_byline_prefix(line, key, n_words):
             return "byline_prefix"
     if found and n_words <= MAX_PHRASE_WORDS:  # has_phrase
         if _CTA_FOUND.issuperset(found) and _cta_hint(line[-16:]) and cta_tail_start(line) is not None:
@@ -568,7 +605,7 @@ def cta_tail_start(line: str) -> int | None:
             return None
         start = ends[-1].end()
     before = line[:start].rstrip(" \t.،؛;:-–—")
-    return len(before) if len(_TEXTLIKE.findall(before)) >= MIN_CTA_TEXT_WORDS else None
+    return len(before) if _has_textlike(before, MIN_CTA_TEXT_WORDS) else None
 
 
 #: A photo credit closing a byline: ``'(تصوير: علي الزهراني)'``, ``'_ تصوير – مهند قحطان – احمد علي'``,
@@ -576,6 +613,11 @@ def cta_tail_start(line: str) -> int | None:
 _PHOTO_CREDIT = re.compile(r"(?<!\w)(?:رصد\s*و\s*)?(?:تصوير|عدسة)(?!\w)\s*[:\-–—]?\s*([^()«»:.!؟?\"“”]{2,60}?)\s*\)?\s*$")
 #: What may stand between a byline and its photo credit.
 _CREDIT_JOINT = " \t_-–—|(\u00a0"
+#: Characters a line does not end in when ``photo_credit_start`` finds a credit in it: its last
+#: non-blank character is then the credit's ``)`` or one of the credited names (a credit of blank
+#: names is refused), and ``_PHOTO_CREDIT``'s class of names excludes these. Most lines end in a
+#: full stop: a test of the last character spares the scans for ``تصوير`` and ``عدسة``.
+_CREDIT_END_STOPS = '(«»:.!؟?"“”'
 
 
 def photo_credit_start(line: str) -> int | None:
@@ -603,7 +645,7 @@ def byline_core(line: str) -> str:
     nav = _NEXT_PREVIOUS.match(line) if "x" in line or "X" in line else None
     if nav:
         line = line[nav.end():]
-    if "تصوير" in line or "عدسة" in line:
+    if line.rstrip()[-1:] not in _CREDIT_END_STOPS and ("تصوير" in line or "عدسة" in line):
         cut = photo_credit_start(line)
         if cut is not None:
             line = line[:cut]
@@ -791,62 +833,99 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     """
     # Keys of long lines are only read in the head and tail zones (classify_line keys a
     # long line itself when it looks like a menu): skip them here, fill the zones below.
-    spaces = [line.count(" ") for line in lines]
-    keys = [_key(line) if n < _LONG_SPACES and len(line) < 400 else "" for line, n in zip(lines, spaces)]
-    key_spaces = [key.count(" ") for key in keys]  # words - 1, the bound of most rules
-    verdicts: list[str | None] = [_classify(line, key or None, n, k) if line else None
-                                  for line, key, n, k in zip(lines, keys, spaces, key_spaces)]
-    filled = [i for i, line in enumerate(lines) if line.strip()]
+    # Loops fill the per-line lists (cheaper than a comprehension for each).
+    spaces: list[int] = []
+    keys: list[str] = []
+    key_spaces: list[int] = []  # words - 1, the bound of most rules
+    verdicts: list[str | None] = []
+    filled: list[int] = []  # the lines that are not blank
+    open_lines: list[int] = []  # ... and that no single-line rule took
+    for line in lines:
+        n = line.count(" ")
+        spaces.append(n)
+        if n < _LONG_SPACES and len(line) < 400:
+            key = _key(line)
+            k = key.count(" ")
+        else:
+            key, k = "", 0
+        keys.append(key)
+        key_spaces.append(k)
+    # One search of the whole document for the chrome phrases (_PHRASE_RE): most documents have
+    # none, and then _classify searches no line. The keys are joined by " \n ", so each stands
+    # between spaces as in _classify's search, and no match spans two (no phrase has a
+    # newline): the document has a match if and only if one of its keys has.
+    phrases = _PHRASE_RE.search(" " + " \n ".join(keys) + " ") is not None
+    for i, line in enumerate(lines):
+        key = keys[i]
+        verdict = _classify(line, key or None, spaces[i], key_spaces[i], phrases) if line else None
+        verdicts.append(verdict)
+        if key or line.strip():  # (whitespace keys to nothing: a line with a key is not blank)
+            filled.append(i)
+            if verdict is None:
+                open_lines.append(i)
     # zones count the lines no lexicon rule took: a footer does not push the signature above it out
-    open_lines = [i for i in filled if verdicts[i] is None]
-    head = set(open_lines[:HEAD_ZONE])
+    head = open_lines[:HEAD_ZONE]
     tail_start = open_lines[-TAIL_ZONE:][0] if open_lines else None
     tail = [i for i in filled if i >= tail_start] if open_lines else []
-    zones = head.union(tail)
-    for i in zones:
-        if len(lines[i]) < 400 and spaces[i] >= _LONG_SPACES:
-            keys[i] = _key(lines[i])
-            key_spaces[i] = keys[i].count(" ")
+    # both zones in order: the tail holds every filled line from tail_start on (head lines too),
+    # so a line of the zones is in the tail if and only if it is not above tail_start
+    zones = [i for i in head if i < tail_start] + tail if open_lines else []
     name = author_key(author)
     name_head = name.split(" ", 1)[0]
     first = open_lines[0] if open_lines else -1
     last = open_lines[-1] if open_lines else -1
     # Most lines of a short article are in a zone, and most are long: each rule's word bound
     # (for the author echo, the name's first word) is tested before the rule splits the key.
-    for i in sorted(zones):  # every rule below is a zone rule
-        if verdicts[i] or not keys[i]:
+    for i in zones:  # every rule below is a zone rule
+        if verdicts[i]:
+            continue
+        if not keys[i] and len(lines[i]) < 400 and spaces[i] >= _LONG_SPACES:
+            # a long line of a zone: keyed here (the keys of lines a rule took are never read)
+            keys[i] = _key(lines[i])
+            key_spaces[i] = keys[i].count(" ")
+        if not keys[i]:
             continue
         line, key, n_spaces = lines[i], keys[i], key_spaces[i]
-        if len(line) < 200:
+        # byline_core returns the line itself when it has no arrows ("x") and no photo credit
+        # (no credit word, or a last character no credit ends in: _CREDIT_END_STOPS)
+        if len(line) < 200 and ("x" in line or "X" in line or line.rstrip()[-1:] not in _CREDIT_END_STOPS
+                                and ("تصوير" in line or "عدسة" in line)):
             core = byline_core(line)
             if core is not line:
                 line, key = core, _key(core)
                 n_spaces = key.count(" ")
+        if n_spaces >= MAX_BIO_WORDS and not name:
+            continue  # every rule below but the author echo takes MAX_BIO_WORDS words at most
         if name and name_head in key and is_author_echo(key, name):  # an echo has the name's words
             verdicts[i] = "author_echo"
         elif i in head and n_spaces <= MAX_BYLINE_WORDS and is_head_byline(line, key):
             verdicts[i] = "head_byline"
         elif i == first and i != last and n_spaces <= 7 and is_lead_byline(line, key):
             verdicts[i] = "head_byline"
-        elif i in tail and i != first and is_bio_footer(line, key) and not _text_after(lines, keys, verdicts, i):
+        elif i >= tail_start and i != first and n_spaces < MAX_BIO_WORDS and _STAR.match(line) and _has_bio_word(key) \
+                and not _text_after(lines, keys, verdicts, i):  # is_bio_footer, its word bound first
             verdicts[i] = "bio_footer"
             for j in range(i + 1, len(lines)):  # '* الوحدة الاقتصادية' / 'بـ«الشرق الأوسط»': its paper on a line of its own
                 if _PAPER_LINE.match(lines[j]):
                     verdicts[j] = "bio_footer"
                 elif lines[j].strip():
                     break
-        elif i in tail and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
+        elif i >= tail_start and i != first and n_spaces <= 9 and _POET_CREDIT.match(line):
             verdicts[i] = "byline"
         elif i == last and i != first and line.lstrip()[:1] in "-–—" and _has_bio_word(key) \
                 and not _after_list_entry(lines, open_lines, i):
             verdicts[i] = "bio_footer"  # '- عضو جمعية التاريخ والآثار ...' under the text, not a list's last entry
-        elif i in tail and i != first and (n_spaces < MAX_BYLINE_WORDS or i == last and n_spaces < 8) \
+        elif i >= tail_start and i != first and (n_spaces < MAX_BYLINE_WORDS or i == last and n_spaces < 8) \
                 and is_signature(line, key, last=i == last) \
                 and not (lines[i].lstrip()[:1] in "-–—" and _after_list_entry(lines, open_lines, i)):
             verdicts[i] = "signature"  # a dash-led name under another dash-led line is a list's last entry
     # the signature rules need a label as the last open line: most documents end in running text
-    last_open = next((i for i in reversed(tail) if verdicts[i] is None), None)
-    signed = last_open is not None and keys[last_open] != "" and keys[last_open].count(" ") <= 7
+    last_open = None
+    for i in reversed(tail):
+        if verdicts[i] is None:
+            last_open = i
+            break
+    signed = last_open is not None and keys[last_open] != "" and key_spaces[last_open] <= 7
     if signed:
         _name_signature(lines, keys, verdicts, tail)
     _tail_blocks(lines, keys, verdicts, tail)
@@ -858,25 +937,32 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
             if verdicts[i] is None:
                 title, title_idx = lines[i], i
                 break
-    title_key = match_key(title) if title else ""
-    # an echo starts with the headline's first word: a substring test before the split
-    title_head = title_key.split(" ", 1)[0]
-    for i, n in enumerate(spaces):
-        if n < 2 * MAX_ECHO_WORDS and verdicts[i] is None and i != title_idx \
-                and title_head in keys[i] and is_title_echo(keys[i], title_key):
-            verdicts[i] = "title_echo"
+    # The headline is keyed at the first line that may echo it: most documents have none, and
+    # the headline taken from the text is often a long paragraph. An empty key echoes nothing.
+    # Only the lines open after the single-line rules may be open now (a verdict is never undone),
+    # and a blank line has an empty key.
+    title_key = title_head = None
+    for i in open_lines:
+        if spaces[i] < 2 * MAX_ECHO_WORDS and verdicts[i] is None and i != title_idx and keys[i]:
+            if title_key is None:
+                title_key = match_key(title) if title else ""
+                # an echo starts with the headline's first word: a substring test before the split
+                title_head = title_key.split(" ", 1)[0]
+            if title_head in keys[i] and is_title_echo(keys[i], title_key):
+                verdicts[i] = "title_echo"
     if open_lines:
         end = filled[-1]  # a text that ends in an open line of more than five words has no trailing label
-        if verdicts[end] is not None or keys[end].count(" ") <= 5:
+        if verdicts[end] is not None or key_spaces[end] <= 5:
             _trailing_labels(lines, keys, verdicts, filled)
-        _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx, key_spaces)
+        _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx, key_spaces, spaces)
     return verdicts
 
 
 def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None],
                         filled: Sequence[int], tail: Sequence[int], title: str, title_idx: int | None,
-                        key_spaces: Sequence[int]) -> None:
-    """Chrome that only a run of lines or a neighbour gives away (``key_spaces[i]`` is ``keys[i].count(" ")``).
+                        key_spaces: Sequence[int], spaces: Sequence[int]) -> None:
+    """Chrome that only a run of lines or a neighbour gives away (``key_spaces[i]`` is ``keys[i].count(" ")``,
+    ``spaces[i]`` is ``lines[i].count(" ")``).
 
     - ``link_label``: a short line ending in ``:`` that names a link (``'رابط المقال الأول للكاتب:'``,
       ``'للمزيد من المعلومات:'``) when the next line is the bare link.
@@ -898,39 +984,52 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                 words = keys[prev].split()
                 if 1 <= len(words) <= 12 and any(w in LINK_LABEL_WORDS for w in words):
                     verdicts[prev] = "link_label"
-    # star-rating legends (a review's key closes it): a run that reaches into the tail zone
-    tail_text = "\n".join([lines[i] for i in tail])  # two scans of the zone, not two per line
-    if "*)" in tail_text or "★" in tail_text:
-        run: list[int] = []
-        for i in filled + [-1]:
-            if i >= 0 and verdicts[i] is None and _RATING_ENTRY.match(lines[i]):
-                run.append(i)
-                continue
-            if len(run) >= 3:
-                for j in run:
-                    verdicts[j] = "rating_legend"
-            run = []
-    open_lines = [i for i in filled if verdicts[i] is None] if "(" in title else None
-    # links to the other instalments of a series, at the end of one
-    if open_lines and _INSTALMENT.search(title):
+    # star-rating legends (a review's key closes it): a run that reaches into the tail zone.
+    # A _RATING_ENTRY line starts with "(", "★" or "☆" after its blanks (``\s`` is what
+    # str.lstrip strips): without three such lines there is no run, and no scan of the zone.
+    if len([i for i in filled if lines[i].lstrip()[:1] in "(★☆"]) >= 3:
+        tail_text = "\n".join([lines[i] for i in tail])  # two scans of the zone, not two per line
+        if "*)" in tail_text or "★" in tail_text:
+            run: list[int] = []
+            for i in filled + [-1]:
+                if i >= 0 and verdicts[i] is None and _RATING_ENTRY.match(lines[i]):
+                    run.append(i)
+                    continue
+                if len(run) >= 3:
+                    for j in run:
+                        verdicts[j] = "rating_legend"
+                run = []
+    # links to the other instalments of a series, at the end of one: the last open lines are
+    # matched before the headline is searched (most texts end in a paragraph of more than 25
+    # words, where the matching stops)
+    entries = []
+    for i in reversed(filled):
+        if verdicts[i] is not None:
+            continue
+        m = _SERIES_ENTRY.match(lines[i]) if spaces[i] <= 25 and "(" in lines[i] else None
+        if not m:
+            break
+        entries.append((i, m))
+    if len(entries) >= 2 and "(" in title and _INSTALMENT.search(title):
         title_words = set(match_key(title).split())
-        entries = []
-        for i in reversed(open_lines):
-            m = _SERIES_ENTRY.match(lines[i]) if "(" in lines[i] else None
-            if not m or lines[i].count(" ") > 25:
-                break
-            entries.append((i, match_key(m.group(1)).split()))
-        if len(entries) >= 2:
-            tails = {tuple(w[-2:]) for _, w in entries if len(w) >= 2}
-            if len(tails) == 1 and set(next(iter(tails))) <= title_words:
-                for i, _ in entries:
-                    verdicts[i] = "series_list"
+        words = [match_key(m.group(1)).split() for _, m in entries]
+        tails = {tuple(w[-2:]) for w in words if len(w) >= 2}
+        if len(tails) == 1 and set(next(iter(tails))) <= title_words:
+            for i, _ in entries:
+                verdicts[i] = "series_list"
     # captions: the first line of the text and the tail zone
-    first = next((i for i in filled if verdicts[i] is None), None)
-    if first is None or first == next(i for i in reversed(filled) if verdicts[i] is None):
+    for first in filled:
+        if verdicts[first] is None:
+            break
+    else:
         return
-    for i in [first] + [i for i in tail if i != first]:
-        if verdicts[i] is None and i != title_idx and keys[i] and key_spaces[i] < MAX_CAPTION_WORDS \
+    for i in reversed(filled):
+        if verdicts[i] is None:
+            break
+    if i == first:
+        return
+    for i in (first, *tail):  # first may come twice: is_caption says the same of it
+        if key_spaces[i] < MAX_CAPTION_WORDS and verdicts[i] is None and i != title_idx and keys[i] \
                 and is_caption(lines[i], keys[i]):
             verdicts[i] = "caption"
     if verdicts[first] is None and title_idx is None and title and key_spaces[first] <= 5 \
@@ -1037,10 +1136,12 @@ def _tail_blocks(lines: Sequence[str], keys: Sequence[str], verdicts: list[str |
     sentence punctuation) in the tail zone after a stripped line is stripped when
     every line after it is chrome or another label.
     """
-    first = next((k for k, i in enumerate(tail) if verdicts[i] and verdicts[i] != "title_echo"), None)
-    if first is None:
+    for k, i in enumerate(tail):
+        if verdicts[i] and verdicts[i] != "title_echo":
+            break
+    else:
         return
-    rest = tail[first + 1:]
+    rest = tail[k + 1:]
     if all(verdicts[i] or _is_label(lines[i], keys[i]) or _is_bio_line(lines[i], keys[i]) for i in rest):
         for i in rest:
             if verdicts[i] is None:
@@ -1117,8 +1218,10 @@ def _trailing_labels(lines: Sequence[str], keys: Sequence[str], verdicts: list[s
     - ``dangling_label``: the last open line, one to four words ending in a dash or a colon
       (``'بنود مترابطة -'``), no digits.
     """
-    last = next((i for i in reversed(filled) if verdicts[i] is None), None)
-    if last is None:
+    for last in reversed(filled):
+        if verdicts[last] is None:
+            break
+    else:
         return
     end = lines[last].rstrip()
     if end[-1:] in "-–—:" and "link_only" not in verdicts[last:] and keys[last] and keys[last].count(" ") < 4 and not _HAS_DIGIT.search(end) \
@@ -1203,10 +1306,11 @@ def _desk_signature(lines: Sequence[str], keys: Sequence[str], verdicts: list[st
 
 # --- inline trimming -----------------------------------------------------------
 
-#: Footers that may be glued after real text; the trimmed tail starts at the match.
-_FOOTER_START = re.compile(
-    r"للتواصل مع الكاتب|للتواصل أرسل|للتواصل ارسل|مقالات أخرى للكاتب|مقالات اخرى للكاتب|رابط الخبر بصحيفة"
-)
+#: Footers that may be glued after real text; the trimmed tail starts at the first of them.
+_FOOTERS = ("للتواصل مع الكاتب", "للتواصل أرسل", "للتواصل ارسل", "مقالات أخرى للكاتب", "مقالات اخرى للكاتب",
+            "رابط الخبر بصحيفة")
+#: ``_FOOTERS`` as one regex (``_first_footer`` finds the same start with ``str.find``).
+_FOOTER_START = re.compile("|".join(map(re.escape, _FOOTERS)))
 #: sabq's lead-in ``'<name>- سبق- <city>:'`` and the like (a name, an outlet credit, a place, a colon).
 _LEAD_IN = re.compile(r"^\s*[^\s:.،؟!][^:.،؟!\n]{0,60}?\s*[-–—]\s*(?:سبق|عين اليوم|واس|الوئام)\s*[-–—]\s*"
                       r"[^:.،؟!\n]{1,40}?:\s*")
@@ -1225,6 +1329,10 @@ _LEAD_IN_HINT = re.compile(r"[^:.،؟!\-–—]*+[-–—]")
 _HEAD_LEAD_IN_HINT = re.compile(r"[\w\s]*+[-–—]")
 #: 3alyoum's tag list after the last sentence: ``'... مستمرا. سمات الصين ايفون بكين'``.
 _TAG_TAIL = re.compile(r"(?<=[.!؟?»\"”)\]…])\s*سمات\s+[^.!؟?:«»\"“”]{1,200}$")
+#: The characters ``_TAG_TAIL``'s last class excludes. A match ends with a character of that class
+#: at the end of the line, or before a final newline (not one of these): a line that ends in one
+#: of them (most end in a full stop) has no tag tail.
+_TAG_TAIL_STOPS = '.!؟?:«»"“”'
 _EMAIL_ARTIFACT = re.compile(r"\s*\[email\s?protected\]\s*(?:/\*\s*\*/)?\s*")
 _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 
@@ -1232,17 +1340,26 @@ _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix", "cta_tail"})
 
 
-#: Words every ``_FOOTER_START`` alternative contains: substring tests (C speed) skip the regex scan.
+#: Substrings one of which every ``_FOOTERS`` phrase contains: substring tests (C speed) skip the
+#: search for the phrases. The longer the needle, the faster ``in`` skips through a line: ``'خرى
+#: للكاتب'`` for both ``'مقالات ...'`` phrases, and the whole ``'رابط الخبر بصحيفة'``.
 #: Spelled out where they are tested (``_footer_start``, ``_classify``, ``trim_line``): keep in step.
-_FOOTER_WORDS = ("للتواصل", "مقالات", "رابط الخبر")
+_FOOTER_WORDS = ("للتواصل", "خرى للكاتب", "رابط الخبر بصحيفة")
 
 
 def _footer_start(line: str) -> int | None:
     # the _FOOTER_WORDS tests spelled out: a generator costs more than the three scans
-    if not ("للتواصل" in line or "مقالات" in line or "رابط الخبر" in line):
+    if not ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line):
         return None
-    m = _FOOTER_START.search(line)
-    return m.start() if m else None
+    return _first_footer(line)
+
+
+def _first_footer(line: str) -> int | None:
+    """Where ``_FOOTER_START.search(line)`` starts, or None: the least start of a ``_FOOTERS``
+    phrase. One ``str.find`` per phrase is a few times faster than the regex scan, which tries
+    the alternation at every ل, م and ر of the line."""
+    starts = [i for i in map(line.find, _FOOTERS) if i >= 0]
+    return min(starts) if starts else None
 
 
 #: What ``_has_text_before`` removes besides links: e-mails, ``تويتر:`` labels, ``x.com`` names.
@@ -1257,9 +1374,21 @@ _DOT_COM = re.compile(r"\.[cC][oO][mM]")
 def _has_text_before(prefix: str) -> bool:
     """Does real text precede a glued footer (not just an e-mail or ``تويتر:``)?"""
     rest = _LINK_ONLY.sub("", prefix.strip())
-    contact = _CONTACT if "@" in rest or _DOT_COM.search(rest) else _CONTACT_LABEL
-    rest = contact.sub("", rest)
-    return len(_TEXTLIKE.findall(rest)) >= 3
+    if "@" in rest or _DOT_COM.search(rest):
+        rest = _CONTACT.sub("", rest)
+    elif "تويتر" in rest or "t" in rest or "T" in rest:
+        # A _CONTACT_LABEL match has تويتر or a "t" or "T" (re.I matches a "t" of "twitter" to
+        # nothing else). Without a literal to skip to, the regex tries every position of the prefix.
+        rest = _CONTACT_LABEL.sub("", rest)
+    return _has_textlike(rest, 3)
+
+
+def _has_textlike(text: str, n: int) -> bool:
+    """``len(_TEXTLIKE.findall(text)) >= n`` (``n >= 1``), without reading past the n-th match."""
+    for k, _ in enumerate(_TEXTLIKE.finditer(text), 1):
+        if k == n:
+            return True
+    return False
 
 
 def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
@@ -1285,8 +1414,8 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
         new = _EMAIL_ARTIFACT.sub(" ", line).strip()
         if new != line.strip():
             line, _ = new, rules.append("email_artifact")
-    # _FOOTER_WORDS before the call, as in _classify: most lines have none
-    start = _footer_start(line) if "للتواصل" in line or "مقالات" in line or "رابط الخبر" in line else None
+    # _footer_start inlined (its _FOOTER_WORDS before the finds): most lines have none
+    start = _first_footer(line) if "للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line else None
     if start is not None and _has_text_before(line[:start]):
         line, _ = line[:start].rstrip(), rules.append("footer_tail")
     end = line[-16:]  # a prompt closes the line: test its end only (_cta_hint inlined)
@@ -1294,7 +1423,8 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
         cut = cta_tail_start(line)
         if cut is not None:
             line, _ = line[:cut], rules.append("cta_tail")
-    m = _TAG_TAIL.search(line) if "سمات" in line else None  # the scan costs, the literal is rare
+    # the scan costs, the literal is rare; the last character first (_TAG_TAIL_STOPS)
+    m = _TAG_TAIL.search(line) if line[-1:] not in _TAG_TAIL_STOPS and "سمات" in line else None
     if m and m.start() > 0 and m.group().count(" ") <= 20:
         line, _ = line[:m.start()].rstrip(), rules.append("tag_tail")
     return line, ("+".join(rules) if rules else None)
