@@ -6,6 +6,8 @@ import sys
 import orjson
 import pytest
 
+from tqdm import tqdm
+
 from dedupe.cli import main
 
 from conftest import SAMPLES, read_jsonl_dir
@@ -84,3 +86,24 @@ def test_key_keep_turns_a_match_key_step_off(tmp_path):
     assert read_jsonl_dir(tmp_path / "o2" / "removed") == []
     settings = json.loads((tmp_path / "o2" / "stats.json").read_text())["settings"]
     assert "teh_marbuta" not in settings["normalize"]["key_unify"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_progress_bar_on_a_terminal_reaches_the_input_size(tmp_path, capsys, monkeypatch, workers):
+    """On a terminal the run shows a byte progress bar that ends at 100 % (JSON lines sent in blocks,
+    .txt files item by item); with --quiet, or when stderr is not a terminal, nothing is drawn."""
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_bytes(b"".join(orjson.dumps({"id": str(i), "text": f"نص رقم {i} " * 30}) + b"\n"
+                                           for i in range(300)))
+    (src / "b.txt").write_text((SAMPLES / sorted(p.name for p in SAMPLES.glob("*.txt"))[0]).read_text(encoding="utf-8"),
+                               encoding="utf-8")
+    size = sum(p.stat().st_size for p in src.iterdir())
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["run", str(src), "-o", str(tmp_path / "out"), "--workers", workers]) == 0
+    err = capsys.readouterr().err
+    shown = tqdm.format_sizeof(size)
+    assert "dedupe: 100%" in err and f"| {shown}/{shown} [" in err
+    assert main(["run", str(src), "-o", str(tmp_path / "q"), "--workers", workers, "--quiet"]) == 0
+    assert "dedupe:" not in capsys.readouterr().err

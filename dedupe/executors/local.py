@@ -23,8 +23,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from tqdm import tqdm
-
 from ..config import Config
 from ..document import Document, Quarantined
 from ..text.native import utf8_len
@@ -194,11 +192,15 @@ class LocalExecutor:
         reader.raw_lines = True  # workers parse JSON lines; see _documents
         show = not cfg.run.quiet and sys.stderr.isatty()
         with ExitStack() as stack:
-            bar = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, disable=not show, desc="dedupe"))
+            progress = None
+            if show:  # tqdm imported only for a bar: ~20-30 ms of every run's serial start-up otherwise
+                from tqdm import tqdm
+
+                progress = stack.enter_context(tqdm(total=total, unit="B", unit_scale=True, desc="dedupe")).update
             writers = {p: stack.enter_context(ShardedWriter(out / p, cfg.io.shard_docs, cfg.io.compression,
                                                             resume=cfg.run.resume, fingerprint=fingerprint))
                        for p in OUTPUT_PARTS}
-            results = self._processed(files, bar.update, stack)
+            results = self._processed(files, progress, stack)
             disk = use_disk(cfg, total)
             mode = "clustered" if cfg.dedup.near and (cfg.dedup.clustered or disk) else "streaming"
             if mode == "clustered":
@@ -223,7 +225,7 @@ class LocalExecutor:
             )
         return result
 
-    def _processed(self, files: list[InputFile], progress: Callable[[int], None],
+    def _processed(self, files: list[InputFile], progress: Callable[[int], None] | None,
                    stack: ExitStack) -> Iterator[tuple[list[Item], Stats]]:
         """Batches of processed items in input order: in this process (one worker), else by a pool
         fed with ``read_tasks``."""
