@@ -140,3 +140,24 @@ def test_progress_moves_within_a_large_file(tmp_path, comp):
     assert len(items) == 2000
     assert len(updates) > 5  # not one jump at the end of the file
     assert sum(updates) == (tmp_path / f"d.jsonl{comp}").stat().st_size
+
+
+@pytest.mark.parametrize("compression", ["none", "gzip", "zstd"])
+def test_shard_manifests_hold_the_hash_of_the_file_on_disk(tmp_path, compression):
+    """--resume trusts a completed shard by its manifest: size and xxh3 of the file as written (for
+    uncompressed shards taken from the records' own hash, which is the same bytes)."""
+    import json
+
+    import xxhash
+
+    src = tmp_path / "c.jsonl"
+    src.write_bytes(b"".join(orjson.dumps({"id": str(i), "text": f"خبر رقم {i} عن مدينة الرقة"}) + b"\n"
+                             for i in range(7)))
+    run(src, tmp_path / "out", Config().replace(run={"quiet": True}, io={"shard_docs": 3, "compression": compression}))
+    manifests = sorted((tmp_path / "out" / ".progress" / "kept").glob("*.json"))
+    assert len(manifests) == 3
+    for m in manifests:
+        shard = tmp_path / "out" / "kept" / m.name[: -len(".json")]
+        manifest = json.loads(m.read_text())
+        assert manifest["bytes"] == shard.stat().st_size
+        assert manifest["file_xxh3"] == xxhash.xxh3_64_hexdigest(shard.read_bytes())

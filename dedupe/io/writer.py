@@ -152,8 +152,10 @@ class ShardedWriter:
         else:
             self._guard(self._finish_file, self._tmp)
             final = self._final()
+            # an uncompressed shard's bytes are its records: their hash is the file's, no second read
+            file_hash = records_hash if self.compression == "none" else _file_hash(final)
             manifest = {"records": self._shard_count, "records_xxh3": records_hash, "bytes": final.stat().st_size,
-                        "file_xxh3": _file_hash(final), "fingerprint": self.fingerprint}
+                        "file_xxh3": file_hash, "fingerprint": self.fingerprint}
             self._guard(self._write_manifest, self._manifest_path(), self._manifest_path(), manifest)
         self._out = self._raw = self._tmp = self._skip = None
         self._open_shard = False
