@@ -16,7 +16,7 @@ from ..document import Document, Quarantined
 from ..text.native import utf8_len
 from ..io.readers import RawLine, block_lines, parse_fast
 from ..stats import Stats
-from ..steps.base import chain
+from ..steps.base import run_all
 from ..steps.local import local_steps
 
 Item = Document | Quarantined
@@ -50,7 +50,7 @@ def run_batch(items: list[Item], config: Config | None = None) -> tuple[list[Ite
         field, id_field = config.io.text_field, config.io.id_field
         items = [parse_fast(it, field, id_field) if type(it) is RawLine else it for it in items]
     docs = [it for it in items if isinstance(it, Document)]
-    list(chain(steps, docs))
+    run_all(steps, docs)
     return items, stats
 
 

@@ -33,6 +33,19 @@ class Step:
     def process(self, doc: Document) -> None:
         raise NotImplementedError
 
+    def run_list(self, docs: list[Document]) -> None:
+        """``run`` over a whole list in place, without a generator and two clock reads per
+        document: the same documents processed in the same order, the same counts; the
+        step's seconds are read once for the list."""
+        process, removed = self.process, self.stats.removed
+        t0 = perf_counter()
+        for doc in docs:
+            if doc.reason is None:
+                process(doc)
+                if doc.reason is not None:
+                    removed[doc.reason] += 1
+        self.stats.seconds[self.name] += perf_counter() - t0
+
 
 class BatchStep(Step):
     """A step that works on lists of documents at once (vectorized code)."""
@@ -59,6 +72,19 @@ class BatchStep(Step):
 
     def process_batch(self, docs: list[Document]) -> None:
         raise NotImplementedError
+
+    def run_list(self, docs: list[Document]) -> None:
+        """``run`` over a whole list in place: the same batches of ``batch_size``."""
+        for start in range(0, len(docs), self.batch_size):
+            self._flush(docs[start:start + self.batch_size])
+
+
+def run_all(steps: list[Step], docs: list[Document]) -> None:
+    """Run a list of documents through the steps in order, each step over the whole list
+    (``Step.run_list``); the same result as consuming ``chain``, as every step works on one
+    document (or one batch) at a time."""
+    for step in steps:
+        step.run_list(docs)
 
 
 def chain(steps: list[Step], docs: Iterable[Document]) -> Iterator[Document]:
