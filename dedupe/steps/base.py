@@ -1,13 +1,14 @@
-"""The step interface: ``run(docs) -> docs``; the base class owns the loop, stats and timing.
+"""The step interface: ``run_list(docs)`` processes a list of documents in place; the
+base class owns the loop, stats and timing, a step implements ``process(doc)`` (or
+``process_batch(docs)`` for a ``BatchStep``).
 
-Steps never drop a document from the stream: removing one means setting its
+Steps never drop a document from the list: removing one means setting its
 ``reason``, so the writer can route it to ``removed/`` and nothing is lost.
-Later steps pass removed documents through untouched.
+Later steps pass removed documents over untouched.
 """
 from __future__ import annotations
 
 from time import perf_counter
-from typing import Iterable, Iterator
 
 from ..document import Document
 from ..stats import Stats
@@ -19,23 +20,13 @@ class Step:
     def __init__(self, stats: Stats) -> None:
         self.stats = stats
 
-    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        seconds = self.stats.seconds
-        for doc in docs:
-            if not doc.removed:
-                t0 = perf_counter()
-                self.process(doc)
-                seconds[self.name] += perf_counter() - t0
-                if doc.removed:
-                    self.stats.removed[doc.reason] += 1
-            yield doc
-
     def process(self, doc: Document) -> None:
         raise NotImplementedError
 
     def run_list(self, docs: list[Document]) -> None:
-        """``run`` over a whole list in place, without a generator and two clock reads per
-        document: the same documents processed in the same order, the same counts; the
+        """``process`` each document not removed yet, in order, and count the removals.
+
+        One loop for the list (no generator and no two clock reads per document): the
         step's seconds are read once for the list."""
         process, removed = self.process, self.stats.removed
         t0 = perf_counter()
@@ -52,43 +43,26 @@ class BatchStep(Step):
 
     batch_size = 256
 
-    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= self.batch_size:
-                yield from self._flush(batch)
-                batch = []
-        if batch:
-            yield from self._flush(batch)
+    def run_list(self, docs: list[Document]) -> None:
+        """``process_batch`` on the documents not removed yet, ``batch_size`` documents of the list at a time."""
+        for start in range(0, len(docs), self.batch_size):
+            self._flush(docs[start:start + self.batch_size])
 
-    def _flush(self, batch: list[Document]) -> list[Document]:
-        live = [d for d in batch if not d.removed]
+    def _flush(self, batch: list[Document]) -> None:
+        live = [d for d in batch if d.reason is None]
         if live:
             t0 = perf_counter()
             self.process_batch(live)
             self.stats.seconds[self.name] += perf_counter() - t0
-        return batch
 
     def process_batch(self, docs: list[Document]) -> None:
         raise NotImplementedError
 
-    def run_list(self, docs: list[Document]) -> None:
-        """``run`` over a whole list in place: the same batches of ``batch_size``."""
-        for start in range(0, len(docs), self.batch_size):
-            self._flush(docs[start:start + self.batch_size])
-
 
 def run_all(steps: list[Step], docs: list[Document]) -> None:
-    """Run a list of documents through the steps in order, each step over the whole list
-    (``Step.run_list``); the same result as consuming ``chain``, as every step works on one
-    document (or one batch) at a time."""
+    """Run a list of documents through the steps in order, each step over the whole list.
+
+    Every step looks at one document (or one batch) at a time, so this gives what
+    passing each document through all steps before the next would."""
     for step in steps:
         step.run_list(docs)
-
-
-def chain(steps: list[Step], docs: Iterable[Document]) -> Iterator[Document]:
-    """Run documents through steps in order, lazily."""
-    for step in steps:
-        docs = step.run(docs)
-    return iter(docs)

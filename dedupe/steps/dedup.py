@@ -99,7 +99,7 @@ class Deduper:
 
     def decide(self, doc: Document) -> Document:
         seconds, removed = self.stats.seconds, self.stats.removed
-        for step in self.steps:  # what ``Step.run`` does for one document, without a generator per step
+        for step in self.steps:  # what ``Step.run_list`` does, for one document
             if doc.removed:
                 break
             t0 = perf_counter()
