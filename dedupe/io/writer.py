@@ -50,6 +50,10 @@ def clear_progress(out: Path) -> None:
     shutil.rmtree(Path(out) / PROGRESS, ignore_errors=True)
 
 
+#: Write buffer of a shard file.
+WRITE_BUFFER = 1 << 20
+
+
 def _file_hash(path: Path) -> str:
     h = xxhash.xxh3_64()
     with open(path, "rb") as fh:
@@ -117,7 +121,9 @@ class ShardedWriter:
             return
         final = self._final()
         self._tmp = final.with_name(f".{final.name}.tmp")
-        self._raw = self._guard(open, self._tmp, self._tmp, "wb")
+        # 1 MiB buffer: records of a few KB would each flush the default 8 KiB one (32k write
+        # calls for 160 MB: 0.12 CPU-s of 122 MB of writes, 0.04 s with this buffer)
+        self._raw = self._guard(open, self._tmp, self._tmp, "wb", WRITE_BUFFER)
         if self.compression == "gzip":
             self._out = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
         elif self.compression == "zstd":
