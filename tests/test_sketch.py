@@ -158,3 +158,24 @@ def test_sorted_unique_equals_numpy_unique(values):
     arr = np.array(values, dtype=np.uint32)
     got = sorted_unique(arr)
     assert got.dtype == np.uint32 and np.array_equal(got, np.unique(arr))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=80), st.lists(st.integers(0, 60), max_size=80), st.booleans())
+def test_intersection_count_equals_numpy(xs, ys, wide):
+    """The C merge count of two shingle sets equals numpy's intersect1d (the definition), on small
+    alphabets (many shared values), empty sets, and values near the top of uint32."""
+    from dedupe.sketch.verify import containment, exact_jaccard, intersection_count
+
+    base = 2**32 - 61 if wide else 0
+    a = np.unique(np.array([base + x for x in xs], dtype=np.uint32))
+    b = np.unique(np.array([base + y for y in ys], dtype=np.uint32))
+    expected = len(np.intersect1d(a, b, assume_unique=True))
+    assert intersection_count(a, b) == expected == intersection_count(a.astype(np.uint64), b.astype(np.uint64))
+    if BandIndex is not None:  # the C path was taken above: check it directly too
+        from dedupe.sketch.lsh import intersection_size
+        assert intersection_size(a, b) == expected
+    if len(a) or len(b):
+        assert exact_jaccard(a, b) == expected / (len(a) + len(b) - expected)
+    if len(a) and len(b):
+        assert containment(a, b) == expected / min(len(a), len(b))

@@ -286,7 +286,50 @@ static PyTypeObject BandIndexType = {
     .tp_getset = BandIndex_getset,
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lsh", "C twin of the in-memory LSH band index.", -1, NULL};
+/* intersection_size(a, b): |A & B| of two sorted arrays of distinct uint32 (shingle sets), by one merge pass;
+   twin of len(numpy.intersect1d(a, b, assume_unique=True)). */
+static int get_u32(PyObject *obj, Py_buffer *view) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '=' || *f == '<' || *f == '@') f++;
+    if (view->itemsize != 4 || (*f != 'I' && *f != 'L') || f[1] != '\0') {
+        PyErr_SetString(PyExc_ValueError, "expected a contiguous uint32 array");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *intersection_size(PyObject *self, PyObject *args) {
+    PyObject *a_obj, *b_obj;
+    if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return NULL;
+    Py_buffer a, b;
+    if (get_u32(a_obj, &a) < 0) return NULL;
+    if (get_u32(b_obj, &b) < 0) {
+        PyBuffer_Release(&a);
+        return NULL;
+    }
+    const uint32_t *x = a.buf, *y = b.buf;
+    Py_ssize_t na = a.len / 4, nb = b.len / 4, i = 0, j = 0, n = 0;
+    while (i < na && j < nb) {
+        uint32_t u = x[i], v = y[j];
+        n += u == v;
+        i += u <= v;
+        j += v <= u;
+    }
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    return PyLong_FromSsize_t(n);
+}
+
+static PyMethodDef module_methods[] = {
+    {"intersection_size", intersection_size, METH_VARARGS,
+     "|A & B| of two sorted arrays of distinct uint32 (len(numpy.intersect1d(a, b, assume_unique=True)))."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lsh", "C twin of the in-memory LSH band index.", -1,
+                                    module_methods};
 
 PyMODINIT_FUNC PyInit__lsh(void) {
     if (PyType_Ready(&BandIndexType) < 0) return NULL;

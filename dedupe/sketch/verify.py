@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from .lsh import intersection_size
 from .minhash import jaccard
+
+
+def intersection_count(a: np.ndarray, b: np.ndarray) -> int:
+    """|A & B| of two sorted arrays of distinct values: one merge pass in C (``dedupe._lsh``) for
+    contiguous uint32 arrays, else ``numpy.intersect1d`` (the definition; tested equal)."""
+    if (intersection_size is not None and a.dtype == np.uint32 and b.dtype == np.uint32
+            and a.flags.c_contiguous and b.flags.c_contiguous):
+        return intersection_size(a, b)
+    return len(np.intersect1d(a, b, assume_unique=True))
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """|A & B| / |A | B| of two sorted unique uint32 shingle arrays."""
     if len(a) == 0 and len(b) == 0:
         return 1.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    inter = intersection_count(a, b)
     return inter / (len(a) + len(b) - inter)
 
 
@@ -24,7 +34,7 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     """Share of the smaller set found in the larger: a truncated copy or an article inside a longer one scores 1."""
     if len(a) == 0 or len(b) == 0:
         return float(len(a) == len(b))
-    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
+    return intersection_count(a, b) / min(len(a), len(b))
 
 
 class Verifier:
