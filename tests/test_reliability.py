@@ -568,19 +568,22 @@ def test_existing_output_refused_unless_overwrite_or_resume(tmp_path, capsys):
 
 
 def test_accounting_failure_is_an_error_not_a_warning(tmp_path, monkeypatch, capsys):
-    from dedupe.stats import Stats
+    from dedupe.executors.local import LocalExecutor
 
     (tmp_path / "d.jsonl").write_bytes(GOOD + b"\n" + orjson.dumps({"id": "b", "text": AR2}) + b"\n")
-    real_add = Stats.add
+    real_emitter = LocalExecutor._emitter
 
-    def lose_one(self, name, n=1):  # a bug that forgets to count one kept document
-        if name == "documents_kept" and not getattr(Stats, "_lost", False):
-            Stats._lost = True
-            return
-        real_add(self, name, n)
+    def losing_emitter(self, *args, **kwargs):  # a bug that forgets to count one kept document
+        emit, lost = real_emitter(self, *args, **kwargs), []
 
-    monkeypatch.setattr(Stats, "add", lose_one)
-    monkeypatch.setattr(Stats, "_lost", False, raising=False)
+        def emit_and_lose(item):
+            emit(item)
+            if item is not None and item.reason is None and not lost:
+                self.stats.counters["documents_kept"] -= 1
+                lost.append(item)
+        return emit_and_lose
+
+    monkeypatch.setattr(LocalExecutor, "_emitter", losing_emitter)
     assert main(["run", str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "out"), "--quiet"]) == 1
     assert "documents in (2) != kept + removed + quarantined" in capsys.readouterr().err
 

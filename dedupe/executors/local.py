@@ -243,9 +243,10 @@ class LocalExecutor:
         paragraphs = ParagraphDedup(self.stats, self.config) if self.config.dedup.paragraph_dedup else None
         deduper = Deduper(self.stats, self.config, paragraphs.apply if paragraphs else None)
         emit = self._emitter(writers, paragraphs=None)
+        decide = deduper.decide
         for doc in self._documents(results, writers):
-            if not doc.removed:
-                deduper.decide(doc)
+            if doc.reason is None:
+                decide(doc)
             emit(doc)
         emit(None)
 
@@ -268,11 +269,12 @@ class LocalExecutor:
     def _documents(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> Iterator[Document]:
         """Documents in input order; quarantined items are written on the way and counted."""
         stats, reader = self.stats, self.reader
+        counters = stats.counters
         seq = 0
         for items, batch_stats in results:
             stats.merge(batch_stats)
             for item in items:
-                stats.add("documents_in")
+                counters["documents_in"] += 1
                 if type(item) is RawLine:  # the workers' fast path left it: parse it here, in input order
                     item = reader.parse_raw(item)
                     if isinstance(item, Document):
@@ -284,7 +286,7 @@ class LocalExecutor:
                 if isinstance(item, Quarantined):
                     self._quarantine(item, writers["quarantine"])
                     continue
-                stats.add("bytes_in", item.bytes_in)
+                counters["bytes_in"] += item.bytes_in
                 yield item
 
     def _emitter(self, writers: dict[str, ShardedWriter], paragraphs: ParagraphDedup | None = None,
@@ -293,8 +295,8 @@ class LocalExecutor:
 
         A cluster survivor (its ``seq`` in ``survivors``) is never removed by paragraph dedup: others name it.
         """
-        cfg, stats = self.config, self.stats
-        kept = writers["kept"]
+        cfg, counters = self.config, self.stats.counters
+        kept, removed = writers["kept"], writers["removed"]
         audit = _AuditWriter(kept.directory.parent, kept.resume, kept.fingerprint) if cfg.boilerplate.audit else None
 
         def emit(item: Document | None) -> None:
@@ -302,18 +304,18 @@ class LocalExecutor:
                 if audit:
                     audit.close()
                 return
-            if paragraphs and not item.removed:
+            if paragraphs and item.reason is None:
                 paragraphs.apply(item, removable=item.seq not in survivors)
-            if item.removed:
-                writers["removed"].write(removed_record(item))
+            if item.reason is not None:
+                removed.write(removed_record(item))
             else:
-                stats.add("documents_kept")
+                counters["documents_kept"] += 1
                 if item.payload is not None:  # serialized by the worker
-                    stats.add("bytes_out", item.bytes_out)
-                    writers["kept"].write_json(item.payload)
+                    counters["bytes_out"] += item.bytes_out
+                    kept.write_json(item.payload)
                 else:
-                    stats.add("bytes_out", utf8_len(item.text))
-                    writers["kept"].write(kept_record(item, cfg))
+                    counters["bytes_out"] += utf8_len(item.text)
+                    kept.write(kept_record(item, cfg))
             if audit and item.audit:
                 audit.write(item)
 

@@ -98,18 +98,19 @@ class Deduper:
         self.finalize = finalize
 
     def decide(self, doc: Document) -> Document:
+        """Run the corpus-wide steps on a document not removed yet; register it if it stays."""
         seconds, removed = self.stats.seconds, self.stats.removed
         for step in self.steps:  # what ``Step.run_list`` does, for one document
-            if doc.removed:
-                break
             t0 = perf_counter()
             step.process(doc)
             seconds[step.name] += perf_counter() - t0
-            if doc.removed:
+            if doc.reason is not None:
                 removed[doc.reason] += 1
-        if not doc.removed and self.finalize:
+                return doc
+        if self.finalize:
             self.finalize(doc)
-        if not doc.removed:
-            for step in self.steps:
-                step.register(doc)
+            if doc.reason is not None:
+                return doc
+        for step in self.steps:
+            step.register(doc)
         return doc
