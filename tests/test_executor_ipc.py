@@ -4,6 +4,7 @@ from dataclasses import fields
 
 import numpy as np
 import orjson
+import pytest
 
 from dedupe import Config
 from dedupe.document import Document, Quarantined
@@ -73,7 +74,7 @@ from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 
 from dedupe.io.listing import InputFile
-from dedupe.io.readers import Reader, block_lines
+from dedupe.io.readers import Reader, block_lines, read_range
 
 _pieces = st.lists(st.one_of(
     st.sampled_from([b"", b" ", b"\t \r", b"\r", b"\r\r", b'{"id": 1, "text": "\xd9\x86\xd8\xb5"}', b"{bad",
@@ -93,7 +94,8 @@ def _lines_by_blocks(path, max_record_bytes, size):
     out = []
     for part in reader.read_blocks(InputFile(path, path.name, "jsonl", None), size):
         if type(part) is tuple:
-            source, file_no, first_line, data = part
+            source, file_no, first_line, data, offset = part
+            assert read_range(str(path), offset, len(data)) == data  # what a worker reads at that offset
             out.extend(block_lines(data, source, file_no, first_line, max_record_bytes))
         else:
             out.append(part)
@@ -121,3 +123,12 @@ def test_over_long_line_is_not_held_whole(tmp_path):
     got, _ = _lines_by_blocks(path, 1000, 4096)
     assert got == _lines_by_reader(path, 1000)[0]
     assert [(line, len(raw), complete) for _, line, raw, complete, _ in got] == [(1, 1002, False), (2, 14, True)]
+
+
+def test_a_file_cut_short_under_the_run_is_an_error(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"text": "a"}\n' * 10)
+    assert read_range(str(path), 14, 28) == b'{"text": "a"}\n' * 2
+    path.write_bytes(b'{"text": "a"}\n')
+    with pytest.raises(OSError, match="changed while it was being read"):
+        read_range(str(path), 14, 28)

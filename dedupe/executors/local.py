@@ -6,9 +6,9 @@ only the per-document work is spread over workers (``Pool.imap`` keeps order;
 one worker means no pool: the steps run in this process). So the output does not
 depend on ``workers``, ``batch_docs`` or ``block_bytes``.
 
-With a pool, the main process sends an uncompressed JSON-lines file as blocks of
-whole lines (``block_bytes``, 1 MiB; the workers split and parse them, see
-``read_tasks``) and other files as batches of items; the workers send back packed batches
+With a pool, the main process cuts an uncompressed JSON-lines file into blocks of
+whole lines (``block_bytes``, 1 MiB) and sends each as its offset and length (the
+workers read, split and parse it, see ``read_tasks``), other files as batches of items; the workers send back packed batches
 (``shard.pack_results``: the kept record already serialized, signatures and
 shingle sets as single arrays). Items are numbered (``seq``) as they come back.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import shutil
 import sys
 import time
@@ -73,9 +74,10 @@ def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int],
     """The worker tasks of all files in order (see ``shard.unpack_tasks``).
 
     An uncompressed JSON-lines file goes as blocks of whole lines of about
-    ``config.run.block_bytes`` (``Reader.read_blocks``):
-    this process reads its bytes but makes no object per line and pickles no line, the
-    workers split the blocks. Other files (``.txt``, compressed) and the items
+    ``config.run.block_bytes`` (``Reader.read_blocks``), each sent as its offset and
+    length, which the worker reads itself (``readers.read_range``): this process reads
+    the bytes once to cut and count lines, makes no object per line and sends no line;
+    the workers split the blocks. Other files (``.txt``, compressed) and the items
     ``read_blocks`` yields itself (errors, over-long lines) go as batches of at most
     ``batch_docs`` items (``shard.pack_tasks``). Items are numbered (``seq``) by the
     main process as they come back, in this order.
@@ -85,15 +87,18 @@ def read_tasks(files: list[InputFile], config: Config, progress: Callable[[int],
     for f in files:
         if f.kind == "jsonl" and f.compression is None:
             reported = 0
+            path = os.path.abspath(f.path)  # a regular file (list_inputs): a worker can read it at an offset
             for part in reader.read_blocks(f, config.run.block_bytes):
                 if type(part) is tuple:
                     if pending:
                         yield pack_tasks(pending)
                         pending = []
-                    yield "block", part
+                    source, file_no, first_line, data, offset = part
+                    # the worker reads the block itself: no copy of it through the pipe
+                    yield "range", (source, file_no, first_line, path, offset, len(data))
                     if progress:
-                        progress(len(part[3]))
-                        reported += len(part[3])
+                        progress(len(data))
+                        reported += len(data)
                 else:
                     pending.append(part)
             if progress:  # the rest: over-long lines, which are in no block

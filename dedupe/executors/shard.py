@@ -14,7 +14,7 @@ import orjson
 from ..config import Config
 from ..document import Document, Quarantined
 from ..text.native import utf8_len
-from ..io.readers import RawLine, block_lines, parse_fast
+from ..io.readers import RawLine, block_lines, parse_fast, read_range
 from ..stats import Stats
 from ..steps.base import run_all
 from ..steps.local import local_steps
@@ -82,11 +82,12 @@ def pack_tasks(items: list[Item]) -> tuple[str, list]:
 
 
 def unpack_tasks(packed: tuple) -> list[Item]:
-    """The items of a task: ``pack_tasks``'s, or the lines of a block (``Reader.read_blocks``)."""
+    """The items of a task: ``pack_tasks``'s, or the lines of a block of a JSON-lines file
+    (``Reader.read_blocks``), sent as the offset and length to read it at."""
     kind, items = packed
-    if kind == "block":
-        source, file_no, first_line, data = items
-        return block_lines(data, source, file_no, first_line, _CONFIG.io.max_record_bytes)
+    if kind == "range":
+        source, file_no, first_line, path, offset, length = items
+        return block_lines(read_range(path, offset, length), source, file_no, first_line, _CONFIG.io.max_record_bytes)
     return [RawLine(*state) for state in items] if kind == "raw" else items
 
 

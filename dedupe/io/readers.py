@@ -15,6 +15,7 @@ import bz2
 import io
 import gzip
 import lzma
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import IO, Callable, Iterator
@@ -83,6 +84,30 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
         return item
     text, doc_id = fields
     return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=utf8_len(text), registered=False)
+
+
+def read_range(path: str, offset: int, length: int) -> bytes:
+    """``length`` bytes of a file from ``offset`` (a worker reading the block ``read_blocks`` found).
+
+    The file stays open for the next call with the same path (a worker's blocks come in
+    file order). Fewer bytes than the main process read means the file changed under the
+    run: an error, not a silent difference.
+    """
+    global _open_path, _open_fd
+    if path != _open_path:
+        if _open_fd is not None:
+            os.close(_open_fd)
+            _open_path = _open_fd = None
+        _open_fd = os.open(path, os.O_RDONLY)
+        _open_path = path
+    data = os.pread(_open_fd, length, offset)
+    if len(data) != length:
+        raise OSError(f"{path} changed while it was being read ({len(data)} bytes at {offset} instead of {length})")
+    return data
+
+
+_open_path: str | None = None
+_open_fd: int | None = None
 
 
 def block_lines(data: bytes, source: str, file_no: int, first_line: int, max_record_bytes: int) -> list[RawLine]:
@@ -325,15 +350,16 @@ class Reader:
         record = {"id": f.name, "text": text, "source": f.name}
         yield self._document(f, f.name, text, None, record, encoding, len(raw))
 
-    def read_blocks(self, f: InputFile, size: int) -> Iterator[tuple[str, int, int, bytes] | Item]:
+    def read_blocks(self, f: InputFile, size: int) -> Iterator[tuple[str, int, int, bytes, int] | Item]:
         """An uncompressed JSON-lines file as blocks of whole lines, for the workers to split.
 
-        Yields ``(source, file_no, first_line, data)`` blocks of about ``size`` bytes that
-        end at a line end (or at the end of the file), in file order; ``block_lines`` turns
-        one into the RawLines ``read`` would have yielded, so this process reads the bytes
-        without making an object per line. A line of ``max_record_bytes + 2`` bytes or
-        more is not held whole: it is yielded here as a RawLine of the same preview
-        ``_lines`` makes (not complete), and the rest is skipped.
+        Yields ``(source, file_no, first_line, data, offset)`` blocks of about ``size`` bytes
+        that end at a line end (or at the end of the file), in file order, ``offset`` being
+        where ``data`` starts in the file; ``block_lines`` turns one into the RawLines
+        ``read`` would have yielded, so this process reads the bytes without making an
+        object per line. A line of ``max_record_bytes + 2`` bytes or more is not held
+        whole: it is yielded here as a RawLine of the same preview ``_lines`` makes (not
+        complete), and the rest is skipped.
         Errors and notes are those of ``read``; a read error quarantines what follows
         the blocks already yielded.
         """
@@ -353,6 +379,7 @@ class Reader:
                 if b"\x00" in raw.peek(SNIFF)[:SNIFF]:
                     self._note("binary_files", f"{f.name}: binary content (NUL bytes); every line is quarantined")
                 carry = b""
+                offset = 0  # where carry (then data) starts in the file
                 while True:
                     chunk = raw.read(size)
                     data = carry + chunk if carry else chunk
@@ -367,12 +394,14 @@ class Reader:
                         lineno += 1
                         records = True
                         carry = self._skip_line(raw)
+                        offset = raw.tell() - len(carry)
                         continue
                     block, carry = data[:cut], data[cut:]
                     if not records:
                         records = bool(block.strip()) or any(len(x) >= limit for x in block.split(b"\n"))
-                    yield f.name, file_no, lineno + 1, block
+                    yield f.name, file_no, lineno + 1, block, offset
                     lineno += block.count(b"\n")
+                    offset += cut
             except STREAM_ERRORS as exc:
                 records = True
                 yield Quarantined(f.name, lineno + 1, f"corrupt or truncated file after line {lineno}: {exc}", "")
