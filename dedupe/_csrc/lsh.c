@@ -41,44 +41,48 @@ typedef struct {
     Py_ssize_t found_cap;
 } BandIndex;
 
+/* The capacity to grow to: doubled from ``cap`` (``first`` when 0) until it holds ``need``. */
+static Py_ssize_t next_capacity(Py_ssize_t cap, Py_ssize_t need, Py_ssize_t first) {
+    Py_ssize_t n = cap ? cap : first;
+    while (n < need) n *= 2;
+    return n;
+}
+
+static int resize(void **p, Py_ssize_t n, size_t item) {
+    void *q = PyMem_Realloc(*p, (size_t)n * item);
+    if (!q) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *p = q;
+    return 0;
+}
+
 static int grow(void **p, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
     if (need <= *cap) return 0;
-    Py_ssize_t n = *cap ? *cap : 1024;
-    while (n < need) n *= 2;
-    void *q = PyMem_Realloc(*p, (size_t)n * item);
-    if (!q) { PyErr_NoMemory(); return -1; }
-    *p = q;
+    Py_ssize_t n = next_capacity(*cap, need, 1024);
+    if (resize(p, n, item) < 0) return -1;
     *cap = n;
     return 0;
 }
 
+/* The bucket arrays grow together, and so do the node arrays. */
 static int grow_buckets(BandIndex *s, Py_ssize_t need) {
     if (need <= s->buckets_cap) return 0;
-    Py_ssize_t n = s->buckets_cap ? s->buckets_cap : 1024;
-    while (n < need) n *= 2;
-    int32_t *band = PyMem_Realloc(s->bucket_band, (size_t)n * sizeof(int32_t));
-    if (!band) { PyErr_NoMemory(); return -1; }
-    s->bucket_band = band;
-    int64_t *head = PyMem_Realloc(s->bucket_head, (size_t)n * sizeof(int64_t));
-    if (!head) { PyErr_NoMemory(); return -1; }
-    s->bucket_head = head;
-    uint32_t *values = PyMem_Realloc(s->values, (size_t)n * (size_t)s->rows * sizeof(uint32_t));
-    if (!values) { PyErr_NoMemory(); return -1; }
-    s->values = values;
+    Py_ssize_t n = next_capacity(s->buckets_cap, need, 1024);
+    if (resize((void **)&s->bucket_band, n, sizeof(int32_t)) < 0 ||
+        resize((void **)&s->bucket_head, n, sizeof(int64_t)) < 0 ||
+        resize((void **)&s->values, n, (size_t)s->rows * sizeof(uint32_t)) < 0)
+        return -1;
     s->buckets_cap = n;
     return 0;
 }
 
 static int grow_nodes(BandIndex *s, Py_ssize_t need) {
     if (need <= s->nodes_cap) return 0;
-    Py_ssize_t n = s->nodes_cap ? s->nodes_cap : 4096;
-    while (n < need) n *= 2;
-    int64_t *key = PyMem_Realloc(s->node_key, (size_t)n * sizeof(int64_t));
-    if (!key) { PyErr_NoMemory(); return -1; }
-    s->node_key = key;
-    int64_t *next = PyMem_Realloc(s->node_next, (size_t)n * sizeof(int64_t));
-    if (!next) { PyErr_NoMemory(); return -1; }
-    s->node_next = next;
+    Py_ssize_t n = next_capacity(s->nodes_cap, need, 4096);
+    if (resize((void **)&s->node_key, n, sizeof(int64_t)) < 0 || resize((void **)&s->node_next, n, sizeof(int64_t)) < 0)
+        return -1;
     s->nodes_cap = n;
     return 0;
 }
