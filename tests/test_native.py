@@ -192,3 +192,67 @@ def test_utf8_len_equals_encode(text):
 def test_utf8_len_of_a_lone_surrogate_raises_like_encode():
     with pytest.raises(UnicodeEncodeError):
         native.utf8_len("a\ud800")
+
+
+# --- clean's one-pass line endings and lone tatweels; join_kept -------------------------------------
+
+# tatweel runs next to every kind of neighbour: spaces (plain, odd, line breaks, CR), letters, ZWNJ, marks
+TATWEEL_TEXTS = st.lists(st.sampled_from(["\u0640", "\u0640", " ", "\n", "\r", "\r\n", "\t", "\u00a0", "\u2028",
+                                          "ب", "a", "\u200c", "\u064e", "\u0654", "-"]), max_size=30).map("".join)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(TATWEEL_TEXTS)
+def test_clean_of_tatweels_and_line_endings_equals_python(text):
+    """The C pass reads CR/CRLF as LF and a lone tatweel run as a dash, as ``line_endings`` and ``tatweel_dash`` do."""
+    from dedupe.text.normalize import clean_by_rules
+
+    fast = clean(text)
+    with pure():
+        slow = clean(text)
+    assert fast == slow == clean_by_rules(text)
+
+
+def test_clean_of_a_long_tatweel_run_is_linear():
+    """A run of tatweels inside a word is scanned once (not once per tatweel)."""
+    text = "ب" + "\u0640" * 200_000 + "ب ـ"
+    assert clean(text) == "بب –"
+
+
+LINE_PARTS = st.sampled_from([" ", " ", "  ", "\n", "\t", "\u00a0", "\u3000", "ب", "كتاب", "a", "é", "\u2013",
+                              "\U0001F600", "\u200c", "\x85"])
+LINES = st.lists(st.one_of(st.just(""), st.just(" "), st.lists(LINE_PARTS, max_size=6).map("".join)), max_size=12)
+
+
+def _join_kept_definition(lines, drop):
+    from dedupe.text.normalize import spaces
+
+    return spaces("\n".join([line for i, line in enumerate(lines) if i not in drop]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, st.sets(st.integers(0, 12)))
+def test_join_kept_equals_its_definition(lines, drop):
+    """C (when built) and Python: ``spaces`` of the kept lines joined, for any drop set, dict or empty."""
+    from dedupe.text.normalize import join_kept
+
+    want = _join_kept_definition(lines, drop)
+    for container in (drop, dict.fromkeys(drop, "rule")):
+        got = join_kept(lines, container)
+        assert got == want
+        assert type(got) is str and got.isascii() == want.isascii()  # (same str, canonical kind)
+        with pure():
+            assert join_kept(lines, container) == want
+
+
+@needs_native
+def test_join_kept_of_real_documents_equals_its_definition():
+    from dedupe.text.normalize import join_kept
+
+    texts = _corpus_texts(60)
+    assert texts
+    for t in texts:
+        lines = clean(t).split("\n")
+        for drop in (set(), set(range(0, len(lines), 3)), {0, len(lines) - 1}):
+            assert join_kept(lines, drop) == _join_kept_definition(lines, drop)

@@ -147,3 +147,33 @@ def test_may_repeat_says_no_for_distinct_paragraphs():
     lines = [_array("Q", range(k * 100, k * 100 + 20)).tobytes() for k in range(5)]
     assert not may_repeat(lines)
     assert may_repeat(lines + [lines[2]])
+
+
+def _may_repeat_both(lines):
+    """(C answer, numpy answer); the C one is the numpy one when the accelerator is not built."""
+    fast = may_repeat(lines)
+    saved = _native_mod.AVAILABLE
+    _native_mod.AVAILABLE = False
+    try:
+        return fast, may_repeat(lines)
+    finally:
+        _native_mod.AVAILABLE = saved
+
+
+def test_may_repeat_at_the_containment_boundary():
+    """Exactly NEAR_CONTAINMENT of a paragraph's bigrams shared counts (>=), on both paths."""
+    a = list(range(100, 111))  # 10 distinct bigrams
+    b = a[:9] + [7, 8]         # 8 of its 10 bigrams are a's
+    lines = [_array("Q", p).tobytes() for p in (a, list(range(200, 230)), b)]
+    assert _may_repeat_both(lines) == (True, True)
+    b = a[:8] + [7, 8, 9]      # 7 of 10
+    lines = [_array("Q", p).tobytes() for p in (a, b)]
+    assert _may_repeat_both(lines) == (False, False)
+
+
+@_settings(max_examples=300, deadline=None)
+@_given(_st.lists(_st.lists(_st.integers(0, 60), min_size=6, max_size=60), max_size=25), _st.booleans())
+def test_may_repeat_of_longer_paragraphs_agrees_with_numpy(paras, planted):
+    """Many longer paragraphs over a wider vocabulary (a bigger bigram table, few exact repeats)."""
+    fast, slow = _may_repeat_both(_packed(paras, planted))
+    assert fast == slow

@@ -29,7 +29,7 @@ from dedupe.steps import local
 from dedupe.steps.local import StripStep
 from dedupe.text import native
 from dedupe.text.boilerplate import HEAD_ZONE
-from dedupe.text.normalize import clean
+from dedupe.text.normalize import clean, spaces
 from dedupe.text.paragraphs import (
     MIN_EXACT_TOKENS, MIN_NEAR_TOKENS, NEAR_CONTAINMENT, NEAR_LENGTH_SHARE, _assembly_repeats, may_repeat,
     repeated_paragraphs,
@@ -358,7 +358,7 @@ class _OldStripStep(StripStep):
                 entries = [(i + 1, drop[i], lines[i], {"repeat_of": twins[i] + 1}) if i in twins
                            else (i + 1, drop[i], lines[i]) for i in drop] + trimmed
                 doc.audit.extend(sorted(entries))
-            doc.text = local.spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
+            doc.text = spaces("\n".join(line for i, line in enumerate(lines) if i not in drop))
         kept = [t for i, t in enumerate(line_tokens) if i not in drop]
         doc.tokens = np.frombuffer(b"".join(kept), dtype=np.uint64)
 

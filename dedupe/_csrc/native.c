@@ -17,16 +17,21 @@
  *     .hashes(text)  -> native uint64 xxh3_64 of the UTF-8 of each token of key(text)
  *                       (bytes), or None on a bail codepoint or a lone surrogate
  *     .hashes_lines(lines, skip=None) -> [hashes(line) for line in lines], b"" for the indexes in skip
- *     .clean(text)   -> (translated text with spaces tidied like normalize._tidy and combining
- *                       marks in canonical order, whether NFC may still change it), or None on a
- *                       bail codepoint; needs Table(..., props=) (uint16 per codepoint: combining
- *                       class | 0x100 for a character NFC may compose or decompose)
+ *     .clean(text, lone=-1, dash=-1, watch=-1)
+ *                    -> (translated text with spaces tidied like normalize._tidy and combining
+ *                       marks in canonical order, whether NFC may still change it, whether the text
+ *                       has `watch`), or None on a bail codepoint; CR and CRLF are read as LF and a
+ *                       run of `lone` standing alone between whitespace as `dash` first (the line
+ *                       endings and tatweel_dash rules); needs Table(..., props=) (uint16 per
+ *                       codepoint: combining class | 0x100 for a character NFC may compose or decompose)
  *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
  *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
  *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
  *   may_repeat(lines, min_tokens, containment), near_pairs(lines, min_tokens, containment, length_share):
  *       in-document repeats (dedupe.text.paragraphs.may_repeat, _LiveParagraphs)
  *   utf8_len(text) -> len(text.encode()), or -1 on a lone surrogate
+ *   join_tidy(lines, skip, variants) -> the lines not in skip joined by '\n' and tidied like
+ *       normalize._tidy, or None when they hold a code point of variants (twin: normalize.join_kept)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -395,15 +400,22 @@ error:
 }
 
 /*
- * clean(): translate, then tidy like normalize._tidy:
+ * clean(text, lone=-1, dash=-1, watch=-1): translate, then tidy like normalize._tidy:
  *   runs of ' ' -> one ' '; ' \n' / '\n ' -> '\n'; 3+ '\n' -> '\n\n'; strip ' ' and '\n' at both ends.
  * Only the code points ' ' and '\n' take part (other whitespace is the table's business).
+ * Before translating, the input is read with CRLF and CR as LF (str.replace("\r\n", "\n").replace("\r", "\n")),
+ * and a run of `lone` code points with whitespace (str.isspace) or an edge on both sides is read as one `dash`
+ * (normalize._dash_lone_tatweel); any other `lone` is translated as the table says.
+ * Returns (text, whether NFC may still change it, whether the text has the code point `watch`).
  */
-static PyObject *Table_clean(TableObject *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "clean() needs a str"); return NULL; }
+static PyObject *Table_clean(TableObject *self, PyObject *args) {
+    PyObject *text;
+    int lone = -1, dash = -1, watch = -1;
+    if (!PyArg_ParseTuple(args, "U|iii", &text, &lone, &dash, &watch)) return NULL;
+    if (lone >= 0 && dash < 0) { PyErr_SetString(PyExc_ValueError, "clean() needs a dash for its lone code point"); return NULL; }
     Out o;
     if (out_init(&o, PyUnicode_GET_LENGTH(text)) < 0) return NULL;
-    int bail = 0, err = 0;
+    int bail = 0, err = 0, seen_watch = 0;
     /* pending separator: 0 none, 1 spaces only, >=2 newlines (count in nl) */
     int spaces = 0;
     Py_ssize_t nl = 0;
@@ -413,51 +425,97 @@ static PyObject *Table_clean(TableObject *self, PyObject *text) {
     unsigned last_ccc = 0;
     const uint16_t *props = self->props;
     Py_ssize_t nprops = self->nprops;
-    TRANSLATE_EACH(self, text, bail, {
-        if (c == ' ') { spaces = 1; }
-        else if (c == '\n') { nl++; }
-        else {
-            if (o.len) {
-                if (nl) {
-                    Py_ssize_t k = nl > 2 ? 2 : nl;
-                    for (Py_ssize_t q = 0; q < k && !err; q++) if (out_push(&o, '\n') < 0) err = 1;
-                    last_ccc = 0;
-                } else if (spaces) {
-                    if (out_push(&o, ' ') < 0) err = 1;
-                    last_ccc = 0;
-                }
-            }
-            spaces = 0; nl = 0;
-            if (!err && out_push(&o, c) < 0) err = 1;
-            if (err) bail = 1;
-            else if (!needs_nfc) {
-                if ((Py_ssize_t)c >= nprops) { needs_nfc = 1; }
-                else {
-                    unsigned pr = props[c];
-                    unsigned ccc = pr & 0xFF;
-                    if (pr & NFC_MAYBE) needs_nfc = 1;
-                    else if (ccc == 0) last_ccc = 0;
-                    else if (last_ccc > ccc) {
-                        /* move c back past the marks of a higher class (stable: equal classes keep order) */
-                        Py_ssize_t j = o.len - 1;
-                        while (j > 0) {
-                            Py_UCS4 prev = o.buf[j - 1];
-                            unsigned pc = (Py_ssize_t)prev < nprops ? (props[prev] & 0xFF) : 0;
-                            if (pc <= ccc) break;
-                            o.buf[j] = prev;
-                            j--;
-                        }
-                        o.buf[j] = c;
-                    } else last_ccc = ccc;
-                }
-            }
-        }
-    });
+#define CLEAN_EMIT(C)                                                                               \
+    do {                                                                                            \
+        Py_UCS4 c = (C);                                                                            \
+        if (c == ' ') { spaces = 1; }                                                               \
+        else if (c == '\n') { nl++; }                                                               \
+        else {                                                                                      \
+            if (o.len) {                                                                            \
+                if (nl) {                                                                           \
+                    Py_ssize_t k = nl > 2 ? 2 : nl;                                                 \
+                    for (Py_ssize_t q = 0; q < k && !err; q++) if (out_push(&o, '\n') < 0) err = 1; \
+                    last_ccc = 0;                                                                   \
+                } else if (spaces) {                                                                \
+                    if (out_push(&o, ' ') < 0) err = 1;                                             \
+                    last_ccc = 0;                                                                   \
+                }                                                                                   \
+            }                                                                                       \
+            spaces = 0; nl = 0;                                                                     \
+            if ((int)c == watch) seen_watch = 1;                                                    \
+            if (!err && out_push(&o, c) < 0) err = 1;                                               \
+            if (err) bail = 1;                                                                      \
+            else if (!needs_nfc) {                                                                  \
+                if ((Py_ssize_t)c >= nprops) { needs_nfc = 1; }                                     \
+                else {                                                                              \
+                    unsigned pr = props[c];                                                         \
+                    unsigned ccc = pr & 0xFF;                                                       \
+                    if (pr & NFC_MAYBE) needs_nfc = 1;                                              \
+                    else if (ccc == 0) last_ccc = 0;                                                \
+                    else if (last_ccc > ccc) {                                                      \
+                        /* move c back past the marks of a higher class (stable: equal classes keep order) */ \
+                        Py_ssize_t j = o.len - 1;                                                   \
+                        while (j > 0) {                                                             \
+                            Py_UCS4 prev = o.buf[j - 1];                                            \
+                            unsigned pc = (Py_ssize_t)prev < nprops ? (props[prev] & 0xFF) : 0;     \
+                            if (pc <= ccc) break;                                                   \
+                            o.buf[j] = prev;                                                        \
+                            j--;                                                                    \
+                        }                                                                           \
+                        o.buf[j] = c;                                                               \
+                    } else last_ccc = ccc;                                                          \
+                }                                                                               \
+            }                                                                                       \
+        }                                                                                           \
+    } while (0)
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const int32_t *codes = self->codes;
+    const Py_ssize_t ncodes = self->ncodes;
+    Py_ssize_t plain_until = 0;  /* the rest of a run of `lone` that is not alone: translated as it is */
+    /* one loop per string kind (READ reads code point k of the text) */
+#define CLEAN_LOOP(READ)                                                                            \
+    for (Py_ssize_t i = 0; i < n && !bail; i++) {                                                   \
+        Py_UCS4 ch = READ(i);                                                                       \
+        if (ch == '\r') {                                                                           \
+            if (i + 1 < n && READ(i + 1) == '\n') continue;  /* CRLF: the LF follows */             \
+            ch = '\n';                                                                              \
+        } else if ((int)ch == lone && i >= plain_until) {                                           \
+            Py_ssize_t j = i + 1;                                                                   \
+            while (j < n && READ(j) == ch) j++;                                                     \
+            if ((i == 0 || Py_UNICODE_ISSPACE(READ(i - 1))) && (j == n || Py_UNICODE_ISSPACE(READ(j)))) { \
+                ch = (Py_UCS4)dash;                                                                 \
+                i = j - 1;                                                                          \
+            } else plain_until = j;                                                                 \
+        }                                                                                           \
+        int32_t code = (Py_ssize_t)ch < ncodes ? codes[ch] : (int32_t)ch;                           \
+        if (code >= 0) CLEAN_EMIT((Py_UCS4)code);                                                   \
+        else if (code == CODE_DELETE) continue;                                                     \
+        else if (code == CODE_BAIL) bail = 1;                                                       \
+        else {                                                                                      \
+            Py_ssize_t m = CODE_MULTI_BASE - code;                                                  \
+            for (Py_ssize_t q = self->multi_at[m]; q < self->multi_at[m + 1] && !bail; q++) CLEAN_EMIT(self->multi[q]); \
+        }                                                                                           \
+    }
+#define READ1(k) ((Py_UCS4)((const Py_UCS1 *)data)[k])
+#define READ2(k) ((Py_UCS4)((const Py_UCS2 *)data)[k])
+#define READ4(k) (((const Py_UCS4 *)data)[k])
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND: CLEAN_LOOP(READ1); break;
+    case PyUnicode_2BYTE_KIND: CLEAN_LOOP(READ2); break;
+    default: CLEAN_LOOP(READ4); break;
+    }
+#undef READ1
+#undef READ2
+#undef READ4
+#undef CLEAN_LOOP
+#undef CLEAN_EMIT
     if (err) { PyMem_Free(o.buf); return NULL; }
     if (bail) { PyMem_Free(o.buf); Py_RETURN_NONE; }
     PyObject *s = out_finish(&o);
     if (!s) return NULL;
-    return Py_BuildValue("(Ni)", s, needs_nfc);
+    return Py_BuildValue("(Nii)", s, needs_nfc, seen_watch);
 }
 
 static PyMethodDef Table_methods[] = {
@@ -465,8 +523,10 @@ static PyMethodDef Table_methods[] = {
     {"hashes", (PyCFunction)Table_hashes, METH_O, "Packed native uint64 xxh3_64 of each token of key(text); None on a bail codepoint."},
     {"hashes_lines", (PyCFunction)Table_hashes_lines, METH_VARARGS,
      "hashes_lines(lines, skip=None) -> [hashes(line) for each line], b'' for the indexes in skip."},
-    {"clean", (PyCFunction)Table_clean, METH_O, "(translated text with spaces and blank lines tidied and marks in canonical order, "
-     "whether NFC may still change it); None on a bail codepoint."},
+    {"clean", (PyCFunction)Table_clean, METH_VARARGS,
+     "clean(text, lone=-1, dash=-1, watch=-1) -> (text with CR and CRLF as LF, a lone run of `lone` as `dash`, "
+     "translated, spaces and blank lines tidied and marks in canonical order; whether NFC may still change it; "
+     "whether it has `watch`), or None on a bail codepoint."},
     {NULL, NULL, 0, NULL}
 };
 
@@ -568,46 +628,91 @@ done:
 
 /* ---- may_repeat: pre-check of in-document repeats (twin: dedupe.text.paragraphs.may_repeat) ---- */
 
-typedef struct { uint64_t key; int32_t para; int32_t nparas; int32_t last; int32_t last2; } GramEntry;
+/* A bigram hash -> the last paragraph that had it and whether an earlier paragraph had it too; last < 0: free. */
+typedef struct { uint64_t key; int32_t last; int32_t shared; } GramEntry;
 
 static inline GramEntry *gram_slot(GramEntry *t, size_t mask, uint64_t g) {
     size_t i = (size_t)(g ^ (g >> 29)) * 0x9E3779B97F4A7C15ull >> 7 & mask;
-    while (t[i].para >= 0 && t[i].key != g) i = (i + 1) & mask;
+    while (t[i].last >= 0 && t[i].key != g) i = (i + 1) & mask;
     return &t[i];
 }
 
+/* A whole line (its packed tokens) in the exact-repeat table; NULL: free. */
+typedef struct { const char *buf; Py_ssize_t len; } LineEntry;
+
+/* Whether an equal line is already in the table (else it is added). The slot hash mixes every token
+   (lines that differ in one middle token must not share a probe chain); equality is checked on all bytes. */
+static inline int line_seen(LineEntry *t, size_t mask, const char *buf, Py_ssize_t len) {
+    uint64_t h = (uint64_t)len;
+    for (Py_ssize_t k = 0; k < len; k += 8) {
+        uint64_t tok;
+        memcpy(&tok, buf + k, 8);
+        h = (h ^ tok) * 0x9E3779B97F4A7C15ull;
+    }
+    size_t i = (size_t)(h ^ (h >> 29)) & mask;
+    while (t[i].buf) {
+        if (t[i].len == len && memcmp(t[i].buf, buf, (size_t)len) == 0) return 1;
+        i = (i + 1) & mask;
+    }
+    t[i].buf = buf;
+    t[i].len = len;
+    return 0;
+}
+
+/*
+ * may_repeat(lines, min_tokens, containment) -> bool (twin: dedupe.text.paragraphs.may_repeat)
+ *   True when two non-empty lines are equal, or when some line of at least min_tokens tokens has
+ *   shared >= containment * distinct, where distinct counts its distinct bigram hashes
+ *   (tok[k] * 0x9E3779B97F4A7C15 + tok[k + 1], uint64) and shared those of them that another such
+ *   line has too. Equal lines are looked for first; then one pass fills a table of the bigram hashes
+ *   (noting each line's distinct ones) and a second pass over those notes counts the shared ones.
+ */
 static PyObject *may_repeat(PyObject *mod, PyObject *args) {
     PyObject *lines;
     Py_ssize_t min_tokens;
     double containment;
     if (!PyArg_ParseTuple(args, "O!nd", &PyList_Type, &lines, &min_tokens, &containment)) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (!PyBytes_Check(PyList_GET_ITEM(lines, i)) || PyBytes_GET_SIZE(PyList_GET_ITEM(lines, i)) % 8) {
+    Py_ssize_t n = PyList_GET_SIZE(lines), nfull = 0, nlong = 0, ngrams = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *b = PyList_GET_ITEM(lines, i);
+        if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) % 8) {
             PyErr_SetString(PyExc_TypeError, "may_repeat needs a list of packed uint64 bytes");
             return NULL;
         }
-    /* exact repeats: a set of the non-empty lines */
-    PyObject *seen = PySet_New(NULL);
-    if (!seen) return NULL;
-    Py_ssize_t nlong = 0, ngrams = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *b = PyList_GET_ITEM(lines, i);
         Py_ssize_t len = PyBytes_GET_SIZE(b) / 8;
         if (!len) continue;
-        int has = PySet_Contains(seen, b);
-        if (has < 0 || (!has && PySet_Add(seen, b) < 0)) { Py_DECREF(seen); return NULL; }
-        if (has) { Py_DECREF(seen); Py_RETURN_TRUE; }
+        nfull++;
         if (len >= min_tokens) { nlong++; ngrams += len - 1; }
     }
-    Py_DECREF(seen);
+    if (nfull < 2) Py_RETURN_FALSE;
+    if (nlong > INT32_MAX - 1) { PyErr_SetString(PyExc_OverflowError, "too many lines"); return NULL; }
+    /* exact repeats first: no bigram table for a document that has one */
+    size_t lcap = 16;
+    while (lcap < (size_t)nfull * 2) lcap <<= 1;
+    LineEntry *seen = PyMem_Calloc(lcap, sizeof(LineEntry));
+    if (!seen) return PyErr_NoMemory();
+    int found = 0;
+    for (Py_ssize_t i = 0; i < n && !found; i++) {
+        PyObject *b = PyList_GET_ITEM(lines, i);
+        if (PyBytes_GET_SIZE(b)) found = line_seen(seen, lcap - 1, PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b));
+    }
+    PyMem_Free(seen);
+    if (found) Py_RETURN_TRUE;
     if (nlong < 2) Py_RETURN_FALSE;
     size_t cap = 16;
     while (cap < (size_t)ngrams * 2) cap <<= 1;
     GramEntry *t = PyMem_Malloc(sizeof(GramEntry) * cap);
-    if (!t) return PyErr_NoMemory();
-    for (size_t i = 0; i < cap; i++) t[i].para = -1;
+    /* per long line, its distinct bigrams' slots (at most len - 1 each), and where each line's end */
+    Py_ssize_t *slots = PyMem_Malloc(sizeof(Py_ssize_t) * (ngrams ? ngrams : 1));
+    Py_ssize_t *ends = PyMem_Malloc(sizeof(Py_ssize_t) * nlong);
+    if (!t || !slots || !ends) {
+        PyMem_Free(t); PyMem_Free(slots); PyMem_Free(ends);
+        return PyErr_NoMemory();
+    }
+    memset(t, 0xFF, sizeof(GramEntry) * cap);  /* last = -1: free */
     const uint64_t mix = 0x9E3779B97F4A7C15ull;
+    const size_t mask = cap - 1;
+    Py_ssize_t nslots = 0;
     int32_t p = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *b = PyList_GET_ITEM(lines, i);
@@ -615,30 +720,20 @@ static PyObject *may_repeat(PyObject *mod, PyObject *args) {
         if (len < min_tokens || !len) continue;
         const uint64_t *tok = (const uint64_t *)PyBytes_AS_STRING(b);
         for (Py_ssize_t k = 0; k + 1 < len; k++) {
-            uint64_t g = tok[k] * mix + tok[k + 1];
-            GramEntry *e = gram_slot(t, cap - 1, g);
-            if (e->para < 0) { e->key = g; e->para = p; e->nparas = 1; e->last = p; e->last2 = -1; }
-            else if (e->last != p) { e->nparas++; e->last = p; }
+            GramEntry *e = gram_slot(t, mask, tok[k] * mix + tok[k + 1]);
+            if (e->last < 0) { e->key = tok[k] * mix + tok[k + 1]; e->last = p; e->shared = 0; slots[nslots++] = e - t; }
+            else if (e->last != p) { e->shared = 1; e->last = p; slots[nslots++] = e - t; }
         }
-        p++;
+        ends[p++] = nslots;
     }
-    int found = 0;
-    p = 0;
-    for (Py_ssize_t i = 0; i < n && !found; i++) {
-        PyObject *b = PyList_GET_ITEM(lines, i);
-        Py_ssize_t len = PyBytes_GET_SIZE(b) / 8;
-        if (len < min_tokens || !len) continue;
-        const uint64_t *tok = (const uint64_t *)PyBytes_AS_STRING(b);
-        Py_ssize_t distinct = 0, shared = 0;
-        for (Py_ssize_t k = 0; k + 1 < len; k++) {
-            uint64_t g = tok[k] * mix + tok[k + 1];
-            GramEntry *e = gram_slot(t, cap - 1, g);
-            if (e->last2 != p) { e->last2 = p; distinct++; if (e->nparas >= 2) shared++; }
-        }
+    Py_ssize_t from = 0;
+    for (int32_t q = 0; q < p && !found; q++) {
+        Py_ssize_t distinct = ends[q] - from, shared = 0;
+        for (Py_ssize_t k = from; k < ends[q]; k++) shared += t[slots[k]].shared;
         if ((double)shared >= containment * (double)distinct) found = 1;
-        p++;
+        from = ends[q];
     }
-    PyMem_Free(t);
+    PyMem_Free(t); PyMem_Free(slots); PyMem_Free(ends);
     if (found) Py_RETURN_TRUE;
     Py_RETURN_FALSE;
 }
@@ -754,6 +849,94 @@ done:
     return result;
 }
 
+/* ---- join_tidy: the kept lines of a document as one tidied text (twin: normalize.join_kept) ---- */
+
+/*
+ * join_tidy(lines, skip, variants) -> str or None
+ *   "\n".join(line for i, line in enumerate(lines) if i not in skip) tidied like normalize._tidy (runs of ' '
+ *   -> one ' '; no ' ' next to '\n'; 3+ '\n' -> '\n\n'; ' ' and '\n' stripped at both ends), in one pass;
+ *   None when a kept line has a code point of the str `variants` (normalize.spaces translates those first).
+ *   skip: any container of line indexes, or None.
+ */
+static PyObject *join_tidy(PyObject *mod, PyObject *args) {
+    PyObject *lines, *skip, *variants;
+    if (!PyArg_ParseTuple(args, "O!OU", &PyList_Type, &lines, &skip, &variants)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines), total = 0;
+    Py_UCS4 maxkind = 0x7F, maxv = 0;
+    Py_ssize_t nv = PyUnicode_GET_LENGTH(variants);
+    for (Py_ssize_t k = 0; k < nv; k++) {
+        Py_UCS4 v = PyUnicode_READ_CHAR(variants, k);
+        if (v > maxv) maxv = v;
+    }
+    unsigned char *kept = PyMem_Malloc(n ? n : 1);
+    unsigned char *isvar = PyMem_Calloc((size_t)maxv / 8 + 1, 1);  /* bitmap of the variants */
+    PyObject *result = NULL;
+    if (!kept || !isvar) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t k = 0; k < nv; k++) {
+        Py_UCS4 v = PyUnicode_READ_CHAR(variants, k);
+        isvar[v >> 3] |= (unsigned char)(1u << (v & 7));
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) { PyErr_SetString(PyExc_TypeError, "join_tidy() needs a list of str"); goto done; }
+        int skipped = 0;
+        if (skip != Py_None) {
+            PyObject *key = PyLong_FromSsize_t(i);
+            skipped = key ? PySequence_Contains(skip, key) : -1;
+            Py_XDECREF(key);
+            if (skipped < 0) goto done;
+        }
+        kept[i] = !skipped;
+        if (skipped) continue;
+        total += PyUnicode_GET_LENGTH(line) + 1;
+        Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(line);
+        if (m > maxkind) maxkind = m;
+    }
+    result = PyUnicode_New(total, maxkind);
+    if (!result) goto done;
+    {
+        const int okind = PyUnicode_KIND(result);
+        void *odata = PyUnicode_DATA(result);
+        Py_ssize_t pos = 0, nl = 0;
+        int spaces = 0, first = 1, bail = 0;
+        Py_UCS4 maxchar = 0;
+        for (Py_ssize_t i = 0; i < n && !bail; i++) {
+            if (!kept[i]) continue;
+            if (!first) nl++;  /* the joining '\n' */
+            first = 0;
+            PyObject *line = PyList_GET_ITEM(lines, i);
+            const int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            const Py_ssize_t len = PyUnicode_GET_LENGTH(line);
+            for (Py_ssize_t j = 0; j < len; j++) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                if (c == ' ') { spaces = 1; continue; }
+                if (c == '\n') { nl++; continue; }
+                if (c <= maxv && (isvar[c >> 3] >> (c & 7) & 1)) { bail = 1; break; }
+                if (pos) {
+                    if (nl) {
+                        PyUnicode_WRITE(okind, odata, pos, '\n'); pos++;
+                        if (nl > 1) { PyUnicode_WRITE(okind, odata, pos, '\n'); pos++; }
+                    } else if (spaces) { PyUnicode_WRITE(okind, odata, pos, ' '); pos++; }
+                }
+                spaces = 0; nl = 0;
+                if (c > maxchar) maxchar = c;
+                PyUnicode_WRITE(okind, odata, pos, c); pos++;
+            }
+        }
+        if (bail) { Py_SETREF(result, Py_NewRef(Py_None)); goto done; }
+        if (maxchar < (maxkind > 0x7F ? (maxkind > 0xFF ? (maxkind > 0xFFFF ? 0x10000u : 0x100u) : 0x80u) : 0u)) {
+            /* keep the str canonical (its kind fits its widest character): only possible when nothing wide was written */
+            PyObject *narrow = PyUnicode_FromKindAndData(okind, odata, pos);
+            Py_SETREF(result, narrow);
+        } else if (PyUnicode_Resize(&result, pos) < 0) result = NULL;
+    }
+done:
+    PyMem_Free(kept);
+    PyMem_Free(isvar);
+    return result;
+}
+
 /* ---- utf8_len ---------------------------------------------------------------- */
 
 /* Code units counted per block: the block sums fit the narrow counters, which keeps the loops vectorizable. */
@@ -818,6 +1001,9 @@ static PyObject *utf8_len(PyObject *mod, PyObject *text) {
 }
 
 static PyMethodDef module_methods[] = {
+    {"join_tidy", join_tidy, METH_VARARGS,
+     "join_tidy(lines, skip, variants) -> the kept lines joined by '\\n' and tidied like normalize._tidy; "
+     "None when a kept line has a code point of variants."},
     {"utf8_len", utf8_len, METH_O, "utf8_len(text) -> len(text.encode()) without encoding; -1 when text has a lone surrogate."},
     {"near_pairs", near_pairs, METH_VARARGS,
      "near_pairs(lines, min_tokens, containment, length_share) -> (sizes, {i: [(j, shared), ...]}): "

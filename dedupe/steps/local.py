@@ -14,7 +14,7 @@ from ..sketch.minhash import MinHasher, sorted_unique
 from ..stats import Stats
 from ..text.boilerplate import LIST_MARK, HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
-from ..text.normalize import clean, spaces
+from ..text.normalize import clean, join_kept
 from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes, unpack
 from .base import BatchStep, Step
@@ -64,9 +64,10 @@ class StripStep(Step):
         if not name:
             return None
         value = record.get(name)
-        meta = record.get("meta")
-        if value is None and isinstance(meta, dict):
-            value = meta.get(name)
+        if value is None:
+            meta = record.get("meta")
+            if isinstance(meta, dict):
+                value = meta.get(name)
         return value if isinstance(value, str) else None
 
     def chrome(self, doc: Document, lines: list[str]) -> dict[int, str]:
@@ -116,7 +117,7 @@ class StripStep(Step):
                 entries = [(i + 1, drop[i], lines[i], {"repeat_of": twins[i] + 1}) if i in twins
                            else (i + 1, drop[i], lines[i]) for i in drop] + trimmed
                 doc.audit.extend(sorted(entries))
-            doc.text = spaces("\n".join([line for i, line in enumerate(lines) if i not in drop]))
+            doc.text = join_kept(lines, drop)
         if len(drop) > n_chrome:  # repeats were dropped (chrome lines have no tokens already: b"")
             line_tokens = [t for i, t in enumerate(line_tokens) if i not in drop]
         doc.tokens = np.frombuffer(b"".join(line_tokens), dtype=np.uint64)

@@ -2,8 +2,10 @@
 
 The C code only ever computes what a pure-Python function of the package defines
 (``str.translate`` + ``split`` for match keys, xxh3 of each token's UTF-8 for token
-hashes, ``normalize._tidy`` for clean, numpy for shingles and MinHash, Python sets of
-word bigrams for in-document repeats, ``str.encode`` for ``utf8_len``); the tests
+hashes, ``normalize.clean``'s line endings, lone tatweels, translation and ``_tidy`` for
+clean, ``normalize.spaces`` of the joined lines for ``normalize.join_kept``, numpy for
+shingles and MinHash, Python sets of word bigrams for in-document repeats, ``str.encode``
+for ``utf8_len``); the tests
 compare the two on generated and real text. It is used when it was compiled at
 install time and ``ARABIC_DEDUPE_PURE`` is not set to ``1``.
 

@@ -19,7 +19,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Container
 
 from . import chardata as cd
 from . import native
@@ -160,6 +160,19 @@ def spaces(text: str) -> str:
     return _tidy(text)
 
 
+def join_kept(lines: list[str], drop: Container[int]) -> str:
+    """``spaces`` of the lines whose index is not in ``drop``, joined by newlines.
+
+    The C accelerator joins and tidies in one pass; it leaves a text with a space
+    variant to the Python path (``spaces`` translates those first).
+    """
+    if native.AVAILABLE:
+        text = native._native.join_tidy(lines, drop or None, cd.SPACES)
+        if text is not None:
+            return text
+    return spaces("\n".join([line for i, line in enumerate(lines) if i not in drop]))
+
+
 def _tidy(text: str) -> str:
     # substring tests are C-speed scans; the regexes run only when needed
     if "  " in text:
@@ -247,28 +260,38 @@ def clean(text: str, options: CleanOptions = DEFAULT_CLEAN) -> str:
     'لا إله'
 
     Same result as running ``options.rules()`` in order (``clean_by_rules``),
-    fused: CR first, then one translate table for presentation forms,
-    invisibles, space variants and line separators, each step skipped when a
-    fast check says it has nothing to do.
+    fused: CR first, then the lone tatweels, then one translate table for presentation
+    forms, invisibles, space variants and line separators, each step skipped when a
+    fast check says it has nothing to do. The C accelerator does the line endings, the
+    lone tatweels, the translation and the tidy-up in one pass, and says whether the
+    text has a ZWNJ and whether NFC may still change it.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = tatweel_dash(text)
     if native.AVAILABLE and not options._table and not options.persian_to_arabic:
-        done, maybe_not_nfc = _native_clean().clean(text)  # marks put in canonical order; compositions left here
-        if cd.ZWNJ in done:
-            if is_persian_or_urdu(done):
-                return _clean_python(text, options)  # the ZWNJ run rule of Persian and Urdu spelling
+        # marks put in canonical order; compositions left here
+        done, maybe_not_nfc, has_zwnj = _native_clean().clean(text, _TATWEEL_CP, _DASH_CP, _ZWNJ_CP)
+        if has_zwnj:
+            if is_persian_or_urdu(done):  # the ZWNJ run rule of Persian and Urdu spelling
+                return _clean_python(tatweel_dash(_lf(text)), options)
             done = _tidy(done.replace(cd.ZWNJ, ""))  # Arabic text: ZWNJ is keyboard noise (the zwnj rule)
             maybe_not_nfc = True  # marks a ZWNJ kept apart may now meet
         if maybe_not_nfc and not unicodedata.is_normalized("NFC", done):
             done = _tidy(unicodedata.normalize("NFC", done))
         return done
-    return _clean_python(text, options)
+    return _clean_python(tatweel_dash(_lf(text)), options)
+
+
+_TATWEEL_CP, _DASH_CP, _ZWNJ_CP = ord(cd.TATWEEL), ord(TATWEEL_DASH), ord(cd.ZWNJ)
+
+
+def _lf(text: str) -> str:
+    """CRLF and CR as LF (the first half of ``line_endings``; the translate table does the line separators)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _clean_python(text: str, options: CleanOptions) -> str:
-    """``clean`` without the accelerator (line endings already unified)."""
+    """``clean`` without the accelerator (CR and CRLF already LF, lone tatweels already dashes)."""
     first = cd.NEEDS_TRANSLATE.search(text)
     if first:
         text = cd.translate(text, cd.TRANSLATE_RUN, cd.CLEAN_LIST, first)
