@@ -1,11 +1,29 @@
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 import pytest
 
+from dedupe.text import native
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus_samples"
 SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+
+#: Tests of the C accelerator against its Python twins, skipped when it is not there.
+needs_native = pytest.mark.skipif(not native.AVAILABLE, reason="C accelerator not built (no compiler) or ARABIC_DEDUPE_PURE=1")
+
+
+@contextmanager
+def pure():
+    """The package's pure-Python paths, in this process, for the duration."""
+    saved = native.AVAILABLE
+    native.AVAILABLE = False
+    try:
+        yield
+    finally:
+        native.AVAILABLE = saved
 
 
 def read_jsonl_dir(directory: Path) -> list[dict]:

@@ -12,8 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 import orjson
@@ -26,20 +24,7 @@ from dedupe.text import native
 from dedupe.text.normalize import DEFAULT_KEY, KeyOptions, clean, match_key
 from dedupe.text.shingle import TokenHasher, shingle_hashes
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
-
-needs_native = pytest.mark.skipif(not native.AVAILABLE, reason="C accelerator not built (no compiler) or ARABIC_DEDUPE_PURE=1")
-
-
-@contextmanager
-def pure():
-    saved = native.AVAILABLE
-    native.AVAILABLE = False
-    try:
-        yield
-    finally:
-        native.AVAILABLE = saved
+from conftest import CORPORA as SHARED, ROOT, needs_native, pure
 
 
 def test_accelerator_is_built_where_a_compiler_exists():

@@ -12,13 +12,10 @@ import dataclasses
 import gzip
 import itertools
 from array import array
-from contextlib import contextmanager
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import orjson
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,20 +33,7 @@ from dedupe.text.paragraphs import (
 )
 from dedupe.text.shingle import TokenHasher, unpack
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
-
-needs_native = pytest.mark.skipif(not native.AVAILABLE, reason="C accelerator not built or ARABIC_DEDUPE_PURE=1")
-
-
-@contextmanager
-def pure():
-    saved = native.AVAILABLE
-    native.AVAILABLE = False
-    try:
-        yield
-    finally:
-        native.AVAILABLE = saved
+from conftest import CORPORA as SHARED, ROOT, needs_native, pure
 
 
 @lru_cache(maxsize=None)
