@@ -20,6 +20,7 @@ length, and the position rules also by zone and vocabulary.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Sequence
 
@@ -453,6 +454,8 @@ def is_title_echo(key: str, title_key: str) -> bool:
 
 #: A line with this many spaces is too long for any single-line rule but the menu one.
 _LONG_SPACES = MAX_PHRASE_WORDS + 10
+#: ``strip_lines`` keys a line shorter than this up front (and a long one of the zones later).
+_KEYED_LEN = 400
 
 
 def _is_long(line: str) -> bool:
@@ -470,8 +473,10 @@ def classify_line(line: str, key: str | None = None) -> str | None:
 
 def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrases: bool = True) -> str | None:
     """``classify_line`` for a caller that counted the spaces of ``line`` and of ``key`` (when
-    ``key`` is given) already (``strip_lines``). ``phrases=False`` says that ``key`` has no
-    ``_PHRASE_RE`` match (the caller searched it); it does not hold for a key computed here."""
+    ``key`` is given) already (``strip_lines``); for a line with more, ``n_spaces`` may be any
+    count of ``_LONG_SPACES`` or more (only its comparison with ``_LONG_SPACES`` is read).
+    ``phrases=False`` says that ``key`` has no ``_PHRASE_RE`` match (the caller searched it); it
+    does not hold for a key computed here."""
     if n_spaces >= _LONG_SPACES:  # every other rule is bounded in length
         # Three _MENU_SEPARATORS or more. Most long lines have none, and a test for one stops at
         # its first hit where a count reads the whole line: only the separators in the line are
@@ -833,7 +838,10 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     """
     # Keys of long lines are only read in the head and tail zones (classify_line keys a
     # long line itself when it looks like a menu): skip them here, fill the zones below.
-    # Loops fill the per-line lists (cheaper than a comprehension for each).
+    # Loops fill the per-line lists (cheaper than a comprehension for each). spaces[i] is
+    # only compared with _LONG_SPACES or less: a line of _KEYED_LEN characters or more has
+    # its spaces counted in its first _KEYED_LEN characters when they hold _LONG_SPACES or
+    # more (~98% of those lines; a count is a scan of the whole line).
     spaces: list[int] = []
     keys: list[str] = []
     key_spaces: list[int] = []  # words - 1, the bound of most rules
@@ -841,15 +849,17 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     filled: list[int] = []  # the lines that are not blank
     open_lines: list[int] = []  # ... and that no single-line rule took
     for line in lines:
-        n = line.count(" ")
-        spaces.append(n)
-        if n < _LONG_SPACES and len(line) < 400:
-            key = _key(line)
-            k = key.count(" ")
+        if len(line) < _KEYED_LEN:
+            n = line.count(" ")
+            key = _key(line) if n < _LONG_SPACES else ""
         else:
-            key, k = "", 0
+            n = line.count(" ", 0, _KEYED_LEN)
+            if n < _LONG_SPACES:
+                n += line.count(" ", _KEYED_LEN)
+            key = ""
+        spaces.append(n)
         keys.append(key)
-        key_spaces.append(k)
+        key_spaces.append(key.count(" "))
     # One search of the whole document for the chrome phrases (_PHRASE_RE): most documents have
     # none, and then _classify searches no line. The keys are joined by " \n ", so each stands
     # between spaces as in _classify's search, and no match spans two (no phrase has a
@@ -866,7 +876,7 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     # zones count the lines no lexicon rule took: a footer does not push the signature above it out
     head = open_lines[:HEAD_ZONE]
     tail_start = open_lines[-TAIL_ZONE:][0] if open_lines else None
-    tail = [i for i in filled if i >= tail_start] if open_lines else []
+    tail = filled[bisect_left(filled, tail_start):] if open_lines else []  # filled is in order
     # both zones in order: the tail holds every filled line from tail_start on (head lines too),
     # so a line of the zones is in the tail if and only if it is not above tail_start
     zones = [i for i in head if i < tail_start] + tail if open_lines else []
@@ -879,7 +889,7 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     for i in zones:  # every rule below is a zone rule
         if verdicts[i]:
             continue
-        if not keys[i] and len(lines[i]) < 400 and spaces[i] >= _LONG_SPACES:
+        if not keys[i] and len(lines[i]) < _KEYED_LEN and spaces[i] >= _LONG_SPACES:
             # a long line of a zone: keyed here (the keys of lines a rule took are never read)
             keys[i] = _key(lines[i])
             key_spaces[i] = keys[i].count(" ")
@@ -962,7 +972,7 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                         filled: Sequence[int], tail: Sequence[int], title: str, title_idx: int | None,
                         key_spaces: Sequence[int], spaces: Sequence[int]) -> None:
     """Chrome that only a run of lines or a neighbour gives away (``key_spaces[i]`` is ``keys[i].count(" ")``,
-    ``spaces[i]`` is ``lines[i].count(" ")``).
+    ``spaces[i]`` is ``lines[i].count(" ")`` or, for a line with more, a count of ``_LONG_SPACES`` or more).
 
     - ``link_label``: a short line ending in ``:`` that names a link (``'رابط المقال الأول للكاتب:'``,
       ``'للمزيد من المعلومات:'``) when the next line is the bare link.
