@@ -69,9 +69,11 @@ def may_repeat(line_tokens: Sequence[bytes]) -> bool:
     ``NEAR_CONTAINMENT`` of its bigrams with the other, hence with *some* other
     paragraph; that count is taken for every paragraph at once with numpy. (A near
     repeat must also be of similar length, ``NEAR_LENGTH_SHARE``: a further condition
-    the pre-check leaves out, so it stays necessary.) Hash
-    collisions can only say True wrongly, never False. The C accelerator runs
-    the same count (same bigram hashes) with a hash table.
+    the pre-check leaves out, so it stays necessary.) A hash collision between
+    bigrams of *different* paragraphs can only say True wrongly; one between two
+    bigrams of the *same* paragraph merges them and can lower its shares, so in
+    theory (odds about 2**-64 per pair of bigrams) it could say False wrongly. The C
+    accelerator runs the same count (same bigram hashes) with a hash table.
     """
     if native.AVAILABLE:
         return native._native.may_repeat(list(line_tokens), MIN_NEAR_TOKENS, NEAR_CONTAINMENT)
