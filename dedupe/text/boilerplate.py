@@ -976,8 +976,8 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
 
     - ``link_label``: a short line ending in ``:`` that names a link (``'رابط المقال الأول للكاتب:'``,
       ``'للمزيد من المعلومات:'``) when the next line is the bare link.
-    - ``rating_legend``: three or more ``'(***) جيد'`` lines in a row reaching into the tail zone
-      (the star key that closes a review).
+    - ``rating_legend``: three or more ``'(***) جيد'`` lines in a row, in a document whose tail zone
+      holds a ``'*)'`` or a ``'★'`` (the star key that closes a review; the run itself may stand anywhere).
     - ``series_list``: the links to the other instalments of a series at the end of one
       (``'مذكرات فاتن حمامة (6): ...'`` under the headline ``'... فاتن حمامة (8): ...'``).
     - ``caption``: a photo caption (``is_caption``) as the first line of the text or in the
@@ -994,7 +994,8 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
                 words = keys[prev].split()
                 if 1 <= len(words) <= 12 and any(w in LINK_LABEL_WORDS for w in words):
                     verdicts[prev] = "link_label"
-    # star-rating legends (a review's key closes it): a run that reaches into the tail zone.
+    # star-rating legends (a review's key closes it): a run of entries anywhere, once the tail zone
+    # shows a legend mark ('*)' or '★'; a legend written with '☆' only is not taken).
     # A _RATING_ENTRY line starts with "(", "★" or "☆" after its blanks (``\s`` is what
     # str.lstrip strips): without three such lines there is no run, and no scan of the zone.
     if len([i for i in filled if lines[i].lstrip()[:1] in "(★☆"]) >= 3:
