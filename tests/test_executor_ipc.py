@@ -24,7 +24,7 @@ def _assert_same(a, b):
 
 
 def _raw(i, text):
-    return RawLine("c.jsonl", i + 1, orjson.dumps({"id": f"d{i}", "text": text}), True, 0, i)
+    return RawLine("c.jsonl", i + 1, orjson.dumps({"id": f"d{i}", "text": text}), True, 0)
 
 
 def test_worker_batch_round_trip_equals_in_process_batch(seeds):
@@ -34,7 +34,7 @@ def test_worker_batch_round_trip_equals_in_process_batch(seeds):
     texts = [*seeds.values(), "", "   ", *seeds.values(), "قصير جدا"]
     items = [_raw(i, t) for i, t in enumerate(texts)]
     items.insert(3, Quarantined("c.jsonl", 99, "malformed JSON", "{"))
-    items.append(RawLine("c.jsonl", 50, b"{not json", True, 0, 50))  # left for the main process
+    items.append(RawLine("c.jsonl", 50, b"{not json", True, 0))  # left for the main process
 
     task = pickle.loads(pickle.dumps(shard.pack_tasks(items)))
     assert task[0] == "items"  # a Quarantined item keeps the batch as objects

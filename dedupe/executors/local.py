@@ -8,9 +8,10 @@ depend on ``workers``, ``batch_docs`` or ``block_bytes``.
 
 With a pool, the main process cuts an uncompressed JSON-lines file into blocks of
 whole lines (``block_bytes``, 1 MiB) and sends each as its offset and length (the
-workers read, split and parse it, see ``read_tasks``), other files as batches of items; the workers send back packed batches
-(``shard.pack_results``: the kept record already serialized, signatures and
-shingle sets as single arrays). Items are numbered (``seq``) as they come back.
+workers read, split and parse it, see ``read_tasks``), other files as batches of
+items; the workers send back packed batches (``shard.pack_results``: the kept
+record already serialized, signatures and shingle sets as single arrays). Items
+are numbered (``seq``) as they come back, whatever the number of workers.
 """
 from __future__ import annotations
 
@@ -48,16 +49,15 @@ PROGRESS_EVERY = 64
 
 def read_items(files: list[InputFile], config: Config, progress: Callable[[int], None] | None = None,
                reader: Reader | None = None) -> Iterator[Item]:
-    """All items of all files in order, each numbered with its position ``seq``."""
+    """All items of all files in order (``LocalExecutor._documents`` numbers them, ``seq``)."""
     reader = reader or Reader(config.io.text_field, config.io.id_field, config.io.max_record_bytes)
-    seq = 0
+    count = 0
     for f in files:
         reported = 0
         for item in reader.read(f):
-            item.seq = seq
-            seq += 1
+            count += 1
             yield item
-            if progress and seq % PROGRESS_EVERY == 0:
+            if progress and count % PROGRESS_EVERY == 0:
                 position = reader.tell()
                 if position > reported:
                     progress(position - reported)
@@ -286,7 +286,7 @@ class LocalExecutor:
                         stats.merge(run_batch([item], self.config)[1])
                 elif isinstance(item, Document) and not item.registered:
                     reader.register(item)
-                item.seq = seq  # the input position (blocks of lines are numbered only here)
+                item.seq = seq  # the input position: items are numbered only here
                 seq += 1
                 if isinstance(item, Quarantined):
                     self._quarantine(item, writers["quarantine"])

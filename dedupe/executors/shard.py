@@ -66,7 +66,7 @@ def kept_record(doc: Document, config: Config) -> dict:
 _FIELDS = tuple(f.name for f in fields(Document))
 _SIG, _SHINGLES = _FIELDS.index("signature"), _FIELDS.index("shingles")
 _document_state = attrgetter(*_FIELDS)
-_RAW_FIELDS = ("source", "line", "raw", "complete", "file_no", "seq")
+_RAW_FIELDS = ("source", "line", "raw", "complete", "file_no")
 _raw_state = attrgetter(*_RAW_FIELDS)
 
 

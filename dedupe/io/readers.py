@@ -48,7 +48,6 @@ class RawLine:
     raw: bytes
     complete: bool
     file_no: int
-    seq: int = -1
 
 
 def record_fields(record, text_field: str, id_field: str, source: str, line: int) -> tuple[str, str] | str:
@@ -83,7 +82,8 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
     if isinstance(fields, str):
         return item
     text, doc_id = fields
-    return Document(doc_id, text, item.source, item.line, item.seq, record, bytes_in=utf8_len(text), registered=False)
+    # seq -1: the executor numbers items as they come back from the workers
+    return Document(doc_id, text, item.source, item.line, -1, record, bytes_in=utf8_len(text), registered=False)
 
 
 def read_range(path: str, offset: int, length: int) -> bytes:
