@@ -6,7 +6,6 @@ workers that computed the signatures.
 """
 from __future__ import annotations
 
-from time import perf_counter
 from typing import Callable
 
 import numpy as np
@@ -93,24 +92,17 @@ class Deduper:
     """
 
     def __init__(self, stats: Stats, config: Config, finalize: Callable[[Document], None] | None = None) -> None:
-        self.stats = stats
         self.steps = global_steps(stats, config)
         self.finalize = finalize
 
     def decide(self, doc: Document) -> Document:
-        """Run the corpus-wide steps on a document not removed yet; register it if it stays."""
-        seconds, removed = self.stats.seconds, self.stats.removed
-        for step in self.steps:  # what ``Step.run_list`` does, for one document
-            t0 = perf_counter()
-            step.process(doc)
-            seconds[step.name] += perf_counter() - t0
-            if doc.reason is not None:
-                removed[doc.reason] += 1
-                return doc
-        if self.finalize:
+        """Run the corpus-wide steps on a document; register it if it stays."""
+        one = [doc]
+        for step in self.steps:  # a step passes over a document an earlier one removed
+            step.run_list(one)
+        if doc.reason is None and self.finalize:
             self.finalize(doc)
-            if doc.reason is not None:
-                return doc
-        for step in self.steps:
-            step.register(doc)
+        if doc.reason is None:
+            for step in self.steps:
+                step.register(doc)
         return doc
