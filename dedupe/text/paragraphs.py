@@ -30,7 +30,7 @@ AlMayadeen prints an opinion piece's lead at the top, as a pull quote and again 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -198,6 +198,12 @@ def _most_shared_first(item: tuple[int, int]) -> tuple[int, int]:
     return -item[1], item[0]
 
 
+def _most_shared(matches: Iterable[tuple[int, int]]) -> int | None:
+    """Of ``(paragraph, shared bigrams)`` pairs, the paragraph sharing most (lowest index on ties); None if none."""
+    best = min(matches, key=_most_shared_first, default=None)
+    return None if best is None else best[0]
+
+
 def _packed(keys: Sequence[Sequence]) -> bool:
     """Whether every key is packed uint64 token hashes (a ``shingle.unpack`` memoryview)."""
     return all(type(toks) is memoryview and toks.format == "Q" for toks in keys)
@@ -259,13 +265,12 @@ class _LiveParagraphs:
         (lowest index on ties); None if there is none."""
         mine = self._grams_of(i)
         counts = self._shared_indexed(mine) if self.index is not None else self._shared_direct(mine)
-        best = None
+        matches = []
         for j, n in counts.items():
             small, large = sorted((len(mine), len(self.grams[j])))
-            if n >= NEAR_CONTAINMENT * small and small >= NEAR_LENGTH_SHARE * large \
-                    and (best is None or _most_shared_first((j, n)) < _most_shared_first(best)):
-                best = (j, n)
-        return None if best is None else best[0]
+            if n >= NEAR_CONTAINMENT * small and small >= NEAR_LENGTH_SHARE * large:
+                matches.append((j, n))
+        return _most_shared(matches)
 
     def _shared_direct(self, mine: frozenset) -> dict[int, int]:
         # only paragraphs of similar length can match (near_match's NEAR_LENGTH_SHARE test): skip the others
@@ -319,11 +324,7 @@ class _PairedParagraphs:
 
     def near_match(self, i: int) -> int | None:
         """As ``_LiveParagraphs.near_match``."""
-        best = None
-        for j, n in self.pairs.get(i, ()):
-            if j in self.live and (best is None or _most_shared_first((j, n)) < _most_shared_first(best)):
-                best = (j, n)
-        return None if best is None else best[0]
+        return _most_shared((j, n) for j, n in self.pairs.get(i, ()) if j in self.live)
 
 
 def extend_runs_to_short_repeats(line_tokens: Sequence[bytes], drop: dict[int, str]) -> None:
