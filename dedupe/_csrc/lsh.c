@@ -131,16 +131,26 @@ static int rehash(BandIndex *s, Py_ssize_t capacity) {
     return 0;
 }
 
+/* A contiguous uint32 buffer (a numpy uint32 array, array('I')...). */
+static int get_u32(PyObject *obj, Py_buffer *view) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '=' || *f == '<' || *f == '@') f++;
+    if (view->itemsize != 4 || (*f != 'I' && *f != 'L') || f[1] != '\0') {
+        PyErr_SetString(PyExc_ValueError, "expected a contiguous uint32 array");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
 static int get_signature(BandIndex *s, PyObject *obj, Py_buffer *view) {
     if (!s->slot_hash) {
         PyErr_SetString(PyExc_RuntimeError, "BandIndex.__init__ was not called");
         return -1;
     }
-    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    const char *f = view->format ? view->format : "B";
-    if (*f == '=' || *f == '<' || *f == '@') f++;
-    if (view->itemsize != 4 || (*f != 'I' && *f != 'L') || f[1] != '\0' ||
-        view->len < (Py_ssize_t)(s->bands * s->rows * 4)) {
+    if (get_u32(obj, view) < 0) return -1;
+    if (view->len < (Py_ssize_t)(s->bands * s->rows * 4)) {
         PyErr_Format(PyExc_ValueError, "signature must be a contiguous uint32 array of at least %zd values",
                      s->bands * s->rows);
         PyBuffer_Release(view);
@@ -292,18 +302,6 @@ static PyTypeObject BandIndexType = {
 
 /* intersection_size(a, b): |A & B| of two sorted arrays of distinct uint32 (shingle sets), by one merge pass;
    twin of len(numpy.intersect1d(a, b, assume_unique=True)). */
-static int get_u32(PyObject *obj, Py_buffer *view) {
-    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    const char *f = view->format ? view->format : "B";
-    if (*f == '=' || *f == '<' || *f == '@') f++;
-    if (view->itemsize != 4 || (*f != 'I' && *f != 'L') || f[1] != '\0') {
-        PyErr_SetString(PyExc_ValueError, "expected a contiguous uint32 array");
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *intersection_size(PyObject *self, PyObject *args) {
     PyObject *a_obj, *b_obj;
     if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return NULL;
