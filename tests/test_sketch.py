@@ -179,3 +179,15 @@ def test_intersection_count_equals_numpy(xs, ys, wide):
         assert exact_jaccard(a, b) == expected / (len(a) + len(b) - expected)
     if len(a) and len(b):
         assert containment(a, b) == expected / min(len(a), len(b))
+
+
+def test_gauss_legendre_nodes_equal_numpy_leggauss():
+    """The banding optimizer's quadrature nodes come from Newton's iteration, not LAPACK (whose
+    OpenBLAS threads then spin for ~0.1 CPU-s): the same nodes and weights as numpy's."""
+    from dedupe.sketch import lsh
+
+    for n in (1, 2, 3, 9, 33, 65, 129, 257):
+        x, w = lsh._gauss(n)
+        ref_x, ref_w = np.polynomial.legendre.leggauss(n)
+        assert np.allclose(x, ref_x, rtol=0, atol=1e-13) and np.allclose(w, ref_w, rtol=0, atol=1e-13)
+        assert abs(w.sum() - 2) < 1e-12

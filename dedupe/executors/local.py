@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import multiprocessing.pool
 import os
 import shutil
 import sys
@@ -41,6 +42,21 @@ from .shard import init_worker, kept_record, pack_tasks, run_batch, run_worker_b
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
+
+
+class _Pool(multiprocessing.pool.Pool):
+    """``multiprocessing.Pool`` whose worker-handler thread does not busy-wait while results are queued.
+
+    The stock handler waits on the result pipe as well (``_get_sentinels``): from the moment a
+    worker writes a result until the result-handler thread has read it, the pipe is readable
+    and the handler loops without blocking (26,000 turns in a 4 s run on 160 MB, ~0.4 CPU-s
+    taken from the workers on 2 cores). It only has to wake when a worker exits (the worker
+    sentinels, which it waits on too) or the pool's state or cache changes (the change
+    notifier): what ``multiprocessing.pool.ThreadPool`` waits on.
+    """
+
+    def _get_sentinels(self) -> list:
+        return [self._change_notifier._reader]
 
 
 #: Items between two progress updates inside one file.
@@ -239,7 +255,7 @@ class LocalExecutor:
             chunks = batches(read_items(files, cfg, progress, self.reader), cfg.run.batch_docs)
             return (run_batch(b, cfg) for b in chunks)
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        pool = stack.enter_context(ctx.Pool(self.workers, initializer=init_worker, initargs=(cfg,)))
+        pool = stack.enter_context(_Pool(self.workers, initializer=init_worker, initargs=(cfg,), context=ctx))
         results = pool.imap(run_worker_batch, read_tasks(files, cfg, progress, self.reader), chunksize=1)
         return ((unpack_results(packed), batch_stats) for packed, batch_stats in results)
 
