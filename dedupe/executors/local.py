@@ -333,7 +333,7 @@ class LocalExecutor:
                 counters["documents_kept"] += 1
                 if item.payload is not None:  # serialized by the worker
                     counters["bytes_out"] += item.bytes_out
-                    kept.write_json(item.payload)
+                    kept.write_line(item.payload)
                 else:
                     counters["bytes_out"] += utf8_len(item.text)
                     kept.write(kept_record(item, cfg))

@@ -167,7 +167,7 @@ def run_worker_batch(packed_items: tuple) -> tuple[tuple, Stats]:
         if not isinstance(item, Document):
             continue
         if serialize and not item.removed:
-            item.payload = orjson.dumps(kept_record(item, config))
+            item.payload = orjson.dumps(kept_record(item, config), option=orjson.OPT_APPEND_NEWLINE)
             item.bytes_out, item.chars = utf8_len(item.text), len(item.text)
             item.text = item.record = None
         elif field in item.record:

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Iterable, NoReturn
 
 import orjson
 import xxhash
@@ -132,15 +132,18 @@ class ShardedWriter:
             self._out = self._raw
 
     def write(self, record: dict[str, Any]) -> None:
-        self.write_json(orjson.dumps(record))
+        self.write_line(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
 
-    def write_json(self, record_json: bytes) -> None:
-        """Write one record already serialized with ``orjson.dumps`` (no newline)."""
+    def write_line(self, data: bytes) -> None:
+        """Write one record serialized as a JSON line, its newline included
+        (``orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)``)."""
         if not self._open_shard:
             self._open()
-        data = record_json + b"\n"
         if self._skip is None:
-            self._guard(self._out.write, self._tmp, data)
+            try:  # _guard inlined: one call less per record
+                self._out.write(data)
+            except OSError as exc:
+                self._fail(self._tmp, exc)
         self._hash.update(data)
         self._shard_count += 1
         self.bytes_written += len(data)
@@ -186,10 +189,14 @@ class ShardedWriter:
         try:
             return fn(*args, **kwargs)
         except OSError as exc:
-            self._abort()
-            reason = exc.strerror or str(exc)
-            raise OutputError(f"cannot write {path}: {reason}; the run stopped (every shard under a final "
-                              f"part-* name is complete; rerun with --resume or --overwrite)") from exc
+            self._fail(path, exc)
+
+    def _fail(self, path, exc: OSError) -> NoReturn:
+        """``_guard``'s answer to an OSError: the shard dropped, one clear OutputError."""
+        self._abort()
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write {path}: {reason}; the run stopped (every shard under a final "
+                          f"part-* name is complete; rerun with --resume or --overwrite)") from exc
 
     def _abort(self) -> None:
         """Drop the shard being written: close it quietly and remove its temporary file."""
