@@ -37,6 +37,15 @@ class Step:
                     removed[doc.reason] += 1
         self.stats.seconds[self.name] += perf_counter() - t0
 
+    def run_one(self, doc: Document) -> None:
+        """``run_list([doc])`` for a document not removed yet, without the list and the loop
+        (the corpus-wide steps see the documents one at a time, ``Deduper.decide``)."""
+        t0 = perf_counter()
+        self.process(doc)
+        self.stats.seconds[self.name] += perf_counter() - t0
+        if doc.reason is not None:
+            self.stats.removed[doc.reason] += 1
+
 
 class BatchStep(Step):
     """A step that works on lists of documents at once (vectorized code)."""
@@ -47,6 +56,9 @@ class BatchStep(Step):
         """``process_batch`` on the documents not removed yet, ``batch_size`` documents of the list at a time."""
         for start in range(0, len(docs), self.batch_size):
             self._flush(docs[start:start + self.batch_size])
+
+    def run_one(self, doc: Document) -> None:
+        self.run_list([doc])
 
     def _flush(self, batch: list[Document]) -> None:
         live = [d for d in batch if d.reason is None]

@@ -97,9 +97,9 @@ class Deduper:
 
     def decide(self, doc: Document) -> Document:
         """Run the corpus-wide steps on a document; register it if it stays."""
-        one = [doc]
         for step in self.steps:  # a step passes over a document an earlier one removed
-            step.run_list(one)
+            if doc.reason is None:
+                step.run_one(doc)
         if doc.reason is None and self.finalize:
             self.finalize(doc)
         if doc.reason is None:
