@@ -78,10 +78,14 @@ def parse_fast(item: RawLine, text_field: str, id_field: str) -> Document | RawL
         record = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return item
-    fields = record_fields(record, text_field, id_field, item.source, item.line)
-    if isinstance(fields, str):
+    # record_fields, inline: orjson makes exact dicts and strs
+    if type(record) is not dict:
         return item
-    text, doc_id = fields
+    text = record.get(text_field)
+    if type(text) is not str:
+        return item
+    doc_id = record.get(id_field)
+    doc_id = f"{item.source}:{item.line}" if doc_id is None else str(doc_id)
     # seq -1: the executor numbers items as they come back from the workers
     return Document(doc_id, text, item.source, item.line, -1, record, bytes_in=utf8_len(text), registered=False)
 

@@ -5,20 +5,25 @@ any order and give the same result.
 """
 from __future__ import annotations
 
+from itertools import compress, count
+
 import numpy as np
 import xxhash
 
 from ..config import Config
 from ..document import Document
-from ..sketch.minhash import MinHasher, sorted_unique
+from ..sketch.minhash import MinHasher, sorted_unique_segments
 from ..stats import Stats
 from ..text.boilerplate import LIST_MARK, HEAD_ZONE, strip_lines, trim_line
 from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, join_kept
 from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
-from ..text.shingle import TokenHasher, shingle_hashes, unpack
+from ..text.shingle import TokenHasher, shingle_hashes_batch, unpack
 from .base import BatchStep, Step
 from .paragraph_dedup import ParagraphSigner
+
+#: ``np.frombuffer`` takes a dtype instance faster than the scalar type it converts each time
+_UINT64 = np.dtype(np.uint64)
 
 
 class CleanStep(Step):
@@ -79,7 +84,7 @@ class StripStep(Step):
             for i, line in enumerate(lines):
                 if verdicts[i] is None and line and self.common.is_common(source, line):
                     verdicts[i] = "common_line"
-        return {i: rule for i, rule in enumerate(verdicts) if rule}
+        return {i: verdicts[i] for i in compress(count(), verdicts)}  # (the loop over all lines in C)
 
     def process(self, doc: Document) -> None:
         lines = doc.text.split("\n")
@@ -100,7 +105,8 @@ class StripStep(Step):
         n_chrome = len(drop)
         twins: dict[int, int] = {}  # a repeated paragraph -> the one it repeats (for the audit)
         if self.cfg.repeats and may_repeat(line_tokens):
-            for i, (reason, j) in repeated_paragraphs(list(map(unpack, line_tokens))).items():
+            keys = [memoryview(t).cast("Q") for t in line_tokens]  # (unpack, inline)
+            for i, (reason, j) in repeated_paragraphs(keys).items():
                 if reason == "near_repeat" and LIST_MARK.match(lines[i]) and LIST_MARK.match(lines[j]):
                     continue  # two lists of one article may share an entry: '4. لعبة ...' and later '6. لعبة ...'
                 drop[i] = reason
@@ -120,7 +126,7 @@ class StripStep(Step):
             doc.text = join_kept(lines, drop)
         if len(drop) > n_chrome:  # repeats were dropped (chrome lines have no tokens already: b"")
             line_tokens = [t for i, t in enumerate(line_tokens) if i not in drop]
-        doc.tokens = np.frombuffer(b"".join(line_tokens), dtype=np.uint64)
+        doc.tokens = np.frombuffer(b"".join(line_tokens), _UINT64)
 
 
 class EmptyFilter(Step):
@@ -160,14 +166,22 @@ class SignStep(BatchStep):
         self.clitic_hasher = TokenHasher(config.normalize.key_options(), clitics=True) if d.clitics else None
 
     def process_batch(self, docs: list[Document]) -> None:
+        digest = xxhash.xxh3_64_intdigest
         for doc in docs:
-            doc.exact_hash = xxhash.xxh3_64_intdigest(doc.tokens)  # (of the array's bytes, no copy)
+            doc.exact_hash = digest(doc.tokens)  # (of the array's bytes, no copy)
         if self.near:
-            shingles = [shingle_hashes(self._near_tokens(d), self.ngram) for d in docs]
-            for doc, sig, sh in zip(docs, self.minhasher.signatures(shingles), shingles):
+            tokens = ([d.tokens for d in docs] if self.clitic_hasher is None
+                      else [self._near_tokens(d) for d in docs])
+            flat, ends = shingle_hashes_batch(tokens, self.ngram)
+            if self.keep_shingles:
+                shingles = sorted_unique_segments(flat, ends)
+                for doc, sh in zip(docs, shingles):
+                    doc.shingles = sh
+            else:
+                shingles = [flat[start:end] for start, end in zip([0] + ends, ends)]
+            # a MinHash value is a minimum over the shingles: the same of the unique ones, in any order
+            for doc, sig in zip(docs, self.minhasher.signatures(shingles)):
                 doc.signature = sig
-                if self.keep_shingles:
-                    doc.shingles = sorted_unique(sh)
         if self.paragraphs:
             self.paragraphs.sign(docs)
         for doc in docs:

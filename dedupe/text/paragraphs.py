@@ -30,6 +30,7 @@ AlMayadeen prints an opinion piece's lead at the top, as a pull quote and again 
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -125,18 +126,19 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
     {2: ('repeat', 0)}
     """
     dropped: dict[int, tuple[str, int]] = {}
-    if sum(1 for toks in keys if toks) < 2:
+    order = [i for i, toks in enumerate(keys) if toks]  # the non-empty paragraphs
+    if len(order) < 2:
         return dropped
     packed = _packed(keys)
     first_seen: dict[tuple | bytes, int] = {}
-    paired = (packed and native.AVAILABLE
-              and sum(len(t) >= MIN_NEAR_TOKENS for t in keys) <= _PairedParagraphs.MAX_PARAGRAPHS)
+    most = _PairedParagraphs.MAX_PARAGRAPHS  # (no count to take when there are not more keys than that)
+    paired = packed and native.AVAILABLE and (len(keys) <= most or sum(len(t) >= MIN_NEAR_TOKENS for t in keys) <= most)
     live = _PairedParagraphs(keys) if paired else _LiveParagraphs(keys)
     in_block_only: set[int] = set()  # earlier paragraphs restated further down: dropped only inside a pasted block
     prev = -1  # the previous non-empty paragraph
-    for i, toks in enumerate(keys):
-        if not toks:
-            continue
+    near_match, add = live.near_match, live.add
+    for i in order:
+        toks = keys[i]
         before, prev = prev, i
         key = toks.tobytes() if packed else tuple(toks)  # (equal bytes <=> equal tokens)
         if key in first_seen:
@@ -146,7 +148,7 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
         first_seen[key] = i
         if len(toks) < MIN_NEAR_TOKENS:
             continue
-        match = live.near_match(i)
+        match = near_match(i)
         if match is not None:
             if live.size(match) >= live.size(i):
                 dropped[i] = ("near_repeat", match)
@@ -159,17 +161,22 @@ def repeated_paragraphs(keys: Sequence[Sequence[str]]) -> dict[int, tuple[str, i
             elif match not in dropped:
                 dropped[match] = ("near_repeat", i)
                 in_block_only.add(match)
-        live.add(i)
-    return dict(sorted(_assembly_repeats(dropped, keys, in_block_only).items()))
+        add(i)
+    if not dropped:
+        return dropped
+    return dict(sorted(_assembly_repeats(dropped, keys, in_block_only, order).items()))
 
 
 def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequence[str]],
-                      in_block_only: set[int] = frozenset()) -> dict[int, tuple[str, int]]:
+                      in_block_only: set[int] = frozenset(),
+                      order: list[int] | None = None) -> dict[int, tuple[str, int]]:
     """The repeats that page assembly made (see the module docstring); refrains are left out.
 
     ``in_block_only``: repeats that count only inside a pasted block (an earlier paragraph that a
-    fuller one further down restates)."""
-    order = [i for i, toks in enumerate(keys) if toks]
+    fuller one further down restates). ``order``: the indexes of the non-empty keys, when the
+    caller has them."""
+    if order is None:
+        order = [i for i, toks in enumerate(keys) if toks]
     pos = {i: k for k, i in enumerate(order)}
     last = len(order) - EDGE_ZONE
     in_run: set[int] = set()
@@ -185,9 +192,12 @@ def _assembly_repeats(dropped: dict[int, tuple[str, int]], keys: Sequence[Sequen
     # may be restated by a body paragraph, which is content
     headline = order[0] if len(keys[order[0]]) <= HEADLINE_TOKENS else None
     # an exact repeat names the first occurrence of its line: copies of one line share it
-    copies = Counter(why[1] for why in dropped.values() if why[0] == "repeat")
-    refrain = {i for i, why in dropped.items()  # the dropped copies and the first occurrence
-               if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS and copies[why[1]] + 1 >= REFRAIN_COUNT}
+    short = [i for i, why in dropped.items() if why[0] == "repeat" and len(keys[i]) < MIN_NEAR_TOKENS]
+    refrain: set[int] = set()
+    if short:  # (most documents have none: no count to take)
+        copies = Counter([why[1] for why in dropped.values() if why[0] == "repeat"])
+        refrain = {i for i in short  # dropped copies of a short line the text has REFRAIN_COUNT times or more
+                   if copies[dropped[i][1]] + 1 >= REFRAIN_COUNT}
     return {i: why for i, why in dropped.items()
             if i in in_run or (i not in in_block_only
                                and ((pos[i] < EDGE_ZONE or pos[i] >= last) and i not in refrain
@@ -206,7 +216,11 @@ def _most_shared(matches: Iterable[tuple[int, int]]) -> int | None:
 
 def _packed(keys: Sequence[Sequence]) -> bool:
     """Whether every key is packed uint64 token hashes (a ``shingle.unpack`` memoryview)."""
-    return all(type(toks) is memoryview and toks.format == "Q" for toks in keys)
+    # (map runs the loops in C; the formats are read only once every key is a memoryview)
+    return set(map(type, keys)) <= {memoryview} and set(map(_format, keys)) <= {"Q"}
+
+
+_format = attrgetter("format")
 
 
 class _LiveParagraphs:
@@ -324,7 +338,11 @@ class _PairedParagraphs:
 
     def near_match(self, i: int) -> int | None:
         """As ``_LiveParagraphs.near_match``."""
-        return _most_shared((j, n) for j, n in self.pairs.get(i, ()) if j in self.live)
+        pairs = self.pairs.get(i)
+        if not pairs:  # (most paragraphs match none)
+            return None
+        live = self.live
+        return _most_shared([(j, n) for j, n in pairs if j in live])
 
 
 def extend_runs_to_short_repeats(line_tokens: Sequence[bytes], drop: dict[int, str]) -> None:

@@ -8,7 +8,8 @@ combined from token hashes with numpy. Both give the same hashes (tested).
 from __future__ import annotations
 
 from array import array
-from typing import Container
+from itertools import accumulate
+from typing import Container, Sequence
 
 import numpy as np
 import xxhash
@@ -150,3 +151,23 @@ def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
     for j in range(k):
         acc += tokens[j : j + width] * _MIX[j]
     return ((acc >> np.uint64(32)) ^ acc).astype(np.uint32)
+
+
+def shingle_hashes_batch(token_arrays: Sequence[np.ndarray], ngram: int) -> tuple[np.ndarray, list[int]]:
+    """``shingle_hashes`` of several documents: all their hashes in one new, writable uint32 array, and
+    where each document's hashes end in it (document ``k``'s are ``flat[ends[k - 1]:ends[k]]``, from 0 for
+    the first).
+
+    With the C accelerator each document's hashes stay the bytes it returns until one join for the
+    batch (no numpy array per document).
+    """
+    if not 1 <= ngram <= MAX_NGRAM:
+        raise ValueError(f"ngram must be between 1 and {MAX_NGRAM}, got {ngram}")
+    if native.AVAILABLE:
+        shingles, contiguous, u64, mix = native._native.shingles, np.ascontiguousarray, np.uint64, _MIX
+        parts = [shingles(contiguous(t, dtype=u64), ngram, mix) for t in token_arrays]  # (b"" for no tokens)
+        ends = [n >> 2 for n in accumulate(map(len, parts))]  # (4 bytes per hash)
+        return np.frombuffer(bytearray().join(parts), dtype=np.uint32), ends
+    arrays = [shingle_hashes(t, ngram) for t in token_arrays]
+    flat = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint32)
+    return flat, list(accumulate(map(len, arrays)))
