@@ -241,3 +241,208 @@ def test_join_kept_of_real_documents_equals_its_definition():
         lines = clean(t).split("\n")
         for drop in (set(), set(range(0, len(lines), 3)), {0, len(lines) - 1}):
             assert join_kept(lines, drop) == _join_kept_definition(lines, drop)
+
+
+# --- strip_lines' per-line lists (Table.prep_lines, Table.has_phrase) -------------------------------
+
+def _strip_parts():
+    from dedupe.text import boilerplate as bp
+
+    words = {w for p in bp.PHRASES for w in p.split()} | {"للتواصل", "خرى", "للكاتب", "رابط", "الخبر", "بصحيفة",
+                                                         "جميع", "الحقوق", "محفوظة", "مع", "الكاتب", "أخرى"}
+    return sorted(words) + [" ", " ", " ", "  ", "\t", "\u00a0", "\u2003", "\x85", "(", "★", "☆", "ـ", "\u200c",
+                           "\U0001F600", "é", "a", ".", "/", "|", "»", "•", "جميع الحقوق محفوظة",
+                           "للتواصل مع الكاتب", "رابط الخبر بصحيفة", "مقالات أخرى للكاتب", "click here"]
+
+
+STRIP_PARTS = st.sampled_from(_strip_parts())
+#: Lines around the bounds of strip_lines' first loop: blank, short, up to and past _KEYED_LEN characters
+#: and _LONG_SPACES spaces (a long part repeated).
+STRIP_LINE = st.one_of(
+    st.just(""), st.lists(STRIP_PARTS | ALPHABET, max_size=20).map("".join),
+    st.tuples(st.lists(STRIP_PARTS, max_size=8).map("".join), st.integers(1, 80),
+              st.lists(STRIP_PARTS | ALPHABET, max_size=8).map("".join)).map(lambda t: t[0] * t[1] + t[2]),
+    st.tuples(st.integers(0, 420), st.integers(0, 70), st.lists(STRIP_PARTS, max_size=6).map("".join))
+    .map(lambda t: "ب" * t[0] + " x" * t[1] + t[2]),
+)
+
+
+def _prep(lines):
+    from dedupe.text import boilerplate as bp
+
+    return bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, bp._PHRASE_NEEDLES, bp._FOOTER_NEEDLES,
+                          bp._RATING_MARKS, bp._MENU_SEPARATORS)
+
+
+def _assert_prep_equals_python(lines):
+    from dedupe.text import boilerplate as bp
+
+    fast, slow = _prep(lines), bp._line_lists(lines)
+    assert fast == slow
+    assert [k.isascii() for k in fast[1]] == [k.isascii() for k in slow[1]]  # (same str, canonical kind)
+    assert [max(map(ord, k), default=0) for k in fast[1]] == [max(map(ord, k), default=0) for k in slow[1]]
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(st.lists(STRIP_LINE, max_size=12))
+def test_prep_lines_equals_python(lines):
+    """The C loop of strip_lines: spaces (partial past _KEYED_LEN), keys, their spaces, the phrase search of the
+    keys, the lines with a footer word and the count of rating marks are those of ``_line_lists``."""
+    _assert_prep_equals_python(lines)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(st.lists(STRIP_LINE, max_size=12), st.one_of(st.none(), STRIP_LINE))
+def test_strip_lines_equals_pure(lines, title):
+    from dedupe.text.boilerplate import strip_lines
+
+    fast = strip_lines(lines, title, "محمد الكاتب")
+    with pure():
+        assert strip_lines(lines, title, "محمد الكاتب") == fast
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(STRIP_LINE)
+def test_has_phrase_equals_the_regex(line):
+    from dedupe.text import boilerplate as bp
+
+    want = bp._PHRASE_RE.search(f" {bp._key(line)} ") is not None
+    assert bp._HAS_PHRASE(line, bp._PHRASE_NEEDLES) is want
+
+
+@needs_native
+def test_every_phrase_and_footer_word_is_found():
+    """Each needle alone, at the start, in the middle and at the end of a line, and cut short or glued (no match)."""
+    from dedupe.text import boilerplate as bp
+
+    for p in bp.PHRASES:
+        for line in (p, f"قال {p}", f"{p} اليوم", f"قال {p} اليوم", p[:-1], f"و{p}", f"{p}ه"):
+            _assert_prep_equals_python([line])
+            assert bp._HAS_PHRASE(line, bp._PHRASE_NEEDLES) is (bp._PHRASE_RE.search(f" {bp._key(line)} ") is not None)
+        assert _prep([f"قال {p} اليوم"])[3]  # (glued, it may still hold a shorter phrase: 'الحقوق محفوظه')
+    for w in bp._FOOTER_WORDS:
+        for line in (w, f"نص{w}", f"{w}نص", w[1:], w[:-1]):
+            _assert_prep_equals_python([line, "x " * 60 + line])
+        assert _prep([f"نص{w}"])[4] == [0]
+
+
+@needs_native
+def test_whitespace_keys_to_nothing():
+    """strip_lines counts the rating marks over all lines (not its filled ones): a line of whitespace only
+    (str.isspace) must key to nothing."""
+    from dedupe.text import boilerplate as bp
+
+    for cp in range(0x110000):
+        c = chr(cp)
+        if c.isspace():
+            assert bp._key(c * 2) == "" and bp._key(f"a{c}b") == "a b"
+
+
+@needs_native
+def test_prep_lines_of_real_documents_equals_python():
+    texts = _corpus_texts(150)
+    assert texts
+    for t in texts:
+        _assert_prep_equals_python(clean(t).split("\n"))
+
+
+# --- Substrings (trim_line's and strip_lines' substring scans) ---------------------------------------
+
+def _trim_parts():
+    from dedupe.text import boilerplate as bp
+
+    return [n for n, _, _ in bp._TRIM_NEEDLES] + ["سمات", "Next", "Previous", "x", "ص", "خ", "ه", "ن", "ا", "r", "R",
+                                                 "[email protected]", "اضغط هنا", "click here", "CLICK HERE",
+                                                 " ", " ", "  ", ".", "،", "»", "عين اليوم", "سبق", "الرياض",
+                                                 "\U0001F600", "é", "ـ", "\n"]
+
+
+TRIM_TEXT = st.lists(st.sampled_from(_trim_parts()) | ALPHABET, max_size=40).map("".join)
+
+
+def _flags_definition(text):
+    from dedupe.text import boilerplate as bp
+
+    flags = 0
+    for needle, group, window in bp._TRIM_NEEDLES:
+        if needle in (text[-window:] if window else text):
+            flags |= group
+    return flags
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(TRIM_TEXT, st.integers(0, 40))
+def test_trim_flags_and_footer_scan_equal_python(text, pad):
+    from dedupe.text import boilerplate as bp
+
+    for t in (text, "ب" * pad + text, "a" * pad + text, text + " " * pad, "\U0001F600" * pad + text):
+        assert bp._TRIM_FLAGS(t) == _flags_definition(t)
+        assert bp._FOOTER_WITHIN(t) is any(w in t for w in bp._FOOTER_WORDS)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(TRIM_TEXT, st.booleans())
+def test_trim_line_equals_pure(line, head):
+    from dedupe.text.boilerplate import trim_line
+
+    fast = trim_line(line, head)
+    with pure():
+        assert trim_line(line, head) == fast
+
+
+@needs_native
+def test_substrings_at_every_offset_and_kind():
+    """Each needle at every offset around the 16-byte blocks, in str of the three kinds; more anchors than
+    the block scan takes (every character read); windows."""
+    many = [chr(c) + "q" for c in range(0x621, 0x621 + 20)]  # 20 distinct anchors
+    cases = [(["للتواصل", "خرى للكاتب", "ab", "z"], None, None),
+             (many, None, None),
+             (["هنا", "ere", "x", "ـx"], [1, 2, 4, 8], [16, 16, 0, 3])]
+    for needles, groups, windows in cases:
+        scan = native.substrings(needles, "", groups, windows)
+        groups = groups or [1] * len(needles)
+        windows = windows or [0] * len(needles)
+        for fill in ("ب", "a", "\U0001F600"):
+            for n, g, w in zip(needles, groups, windows):
+                for offset in range(0, 40):
+                    for after in (0, 1, 5, 17):
+                        t = fill * offset + n + fill * after
+                        want = 0
+                        for n2, g2, w2 in zip(needles, groups, windows):
+                            if n2 in (t[-w2:] if w2 else t):
+                                want |= g2
+                        assert scan.flags(t) == want, (n, offset, after, fill)
+                        assert scan.within(t) is bool(want)
+
+
+@needs_native
+def test_trim_line_of_real_lines_equals_pure():
+    from dedupe.text.boilerplate import trim_line
+
+    lines = [line for t in _corpus_texts(150) for line in clean(t).split("\n") if line]
+    assert lines
+    fast = [trim_line(line, head) for line in lines for head in (False, True)]
+    with pure():
+        assert [trim_line(line, head) for line in lines for head in (False, True)] == fast
+
+
+@needs_native
+def test_long_menu_lines_are_judged_like_python():
+    """A long line is a menu or nothing: prep_lines lists the ones with three separators and a phrase."""
+    from dedupe.text import boilerplate as bp
+
+    menu = "العنوان رابط RSS عين اليوم » " * 20
+    no_phrase = "العنوان رابط عين اليوم » " * 20
+    few_seps = "العنوان رابط RSS عين اليوم " * 20 + "» »"
+    lines = [menu, no_phrase, few_seps, "نص " * 80 + "/ / /", ""]
+    _assert_prep_equals_python(lines)
+    assert _prep(lines)[6] == [0]
+    verdicts = bp.strip_lines(lines)
+    assert verdicts[0] == "menu" and verdicts[1:] == [None] * 4
+    with pure():
+        assert bp.strip_lines(lines) == verdicts

@@ -3,7 +3,7 @@
  *
  * Every function here has a pure-Python twin in the package that defines the
  * result (dedupe.text.normalize, dedupe.text.shingle, dedupe.text.paragraphs,
- * dedupe.text.native, dedupe.sketch.minhash); the tests check both give the same
+ * dedupe.text.native, dedupe.text.boilerplate, dedupe.sketch.minhash); the tests check both give the same
  * output. When this module is missing (no compiler at install time) or
  * ARABIC_DEDUPE_PURE=1 is set, the package runs the Python code.
  *
@@ -24,6 +24,16 @@
  *                       run of `lone` standing alone between whitespace as `dash` first (the line
  *                       endings and tatweel_dash rules); needs Table(..., props=) (uint16 per
  *                       codepoint: combining class | 0x100 for a character NFC may compose or decompose)
+ *     .prep_lines(lines, keyed_len, long_spaces, phrases, substrings, marks, seps)
+ *                    -> the first loop of boilerplate.strip_lines (its twin: boilerplate._line_lists): spaces,
+ *                       keys and key spaces per line, whether a key has a phrase, the lines with a footer
+ *                       word, the count of rating marks, the long lines that may be menus
+ *     .has_phrase(text, phrases) -> whether key(text) has a phrase (boilerplate._PHRASE_RE's search)
+ *   Phrases(needles)  needles looked for as runs of whole words of a key (Table.prep_lines, .has_phrase)
+ *   Substrings(needles, anchors, groups=None, windows=None)
+ *     .within(text)  -> any(needle in text for needle in needles)
+ *     .flags(text)   -> the OR of the groups of the needles in text (a needle with a window only in its
+ *                       last `window` characters); SSE2 block scans for the anchor characters
  *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
  *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
  *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
@@ -54,7 +64,12 @@ typedef struct {
     Py_ssize_t nmulti;
     uint16_t *props;       /* per output codepoint: canonical combining class | NFC_MAYBE (clean only) */
     Py_ssize_t nprops;
+    Py_ssize_t maxmulti;   /* the longest multi replacement (1 when there is none) */
+    uint16_t *fast16;      /* built on first use by the key loops: per BMP code point, its one-character
+                              non-space replacement below 0xFFFF, FAST16_SPACE for a whitespace one, else 0 */
 } TableObject;
+
+#define FAST16_SPACE 0xFFFF
 
 #define NFC_MAYBE 0x100
 
@@ -63,6 +78,7 @@ static void Table_dealloc(TableObject *self) {
     PyMem_Free(self->multi);
     PyMem_Free(self->multi_at);
     PyMem_Free(self->props);
+    PyMem_Free(self->fast16);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -90,7 +106,8 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(self->codes);
     PyMem_Free(self->multi);
     PyMem_Free(self->multi_at);
-    self->codes = NULL; self->multi = NULL; self->multi_at = NULL;
+    PyMem_Free(self->fast16);
+    self->codes = NULL; self->multi = NULL; self->multi_at = NULL; self->fast16 = NULL;
     self->ncodes = codes.len / 4;
     self->codes = PyMem_Malloc(codes.len ? codes.len : 4);
     if (!self->codes) { PyBuffer_Release(&codes); PyErr_NoMemory(); return -1; }
@@ -116,6 +133,9 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
         at += n;
     }
     self->multi_at[self->nmulti] = at;
+    self->maxmulti = 1;
+    for (Py_ssize_t i = 0; i < self->nmulti; i++)
+        if (self->multi_at[i + 1] - self->multi_at[i] > self->maxmulti) self->maxmulti = self->multi_at[i + 1] - self->multi_at[i];
     for (Py_ssize_t cp = 0; cp < self->ncodes; cp++) {
         int32_t c = self->codes[cp];
         if (c <= CODE_MULTI_BASE && (CODE_MULTI_BASE - c) >= self->nmulti) {
@@ -518,6 +538,740 @@ static PyObject *Table_clean(TableObject *self, PyObject *args) {
     return Py_BuildValue("(Nii)", s, needs_nfc, seen_watch);
 }
 
+/* ---- strip_lines' per-line lists -------------------------------------------------- */
+
+/*
+ * Phrases(phrases): a set of needles for Table.prep_lines, each looked for as a run of whole words of
+ * a key (" " + phrase followed by " " in " " + key + " ": boilerplate._PHRASE_RE's search).
+ * The needles are bucketed by a hash of their first `head` code points; a key is hashed the same
+ * way at each word start, so most positions cost one hash and an empty bucket.
+ */
+#define PHRASE_HEAD 4
+#define PHRASE_BUCKET_BITS 12
+#define PHRASE_BUCKETS (1 << PHRASE_BUCKET_BITS)
+
+typedef struct {
+    PyObject_HEAD
+    Py_UCS4 *chars;       /* all needles, concatenated */
+    Py_ssize_t *at;       /* start of each, plus one past the end */
+    Py_ssize_t n;
+    Py_ssize_t head;      /* the code points hashed: min(PHRASE_HEAD, length of the shortest needle) */
+    int32_t *order;       /* needle indexes grouped by bucket */
+    int32_t bucket[PHRASE_BUCKETS + 1];  /* bucket b holds order[bucket[b]] .. order[bucket[b + 1] - 1] */
+    uint32_t pre[1024];   /* bit phrase_pre of each needle (its first three code points; head >= 3 only) */
+} PhrasesObject;
+
+/* A cheap hash of the low bytes of s[0:3] (15 bits): the filter before phrase_bucket. */
+static inline uint32_t phrase_pre(const Py_UCS4 *s) {
+    return ((s[0] & 0xFF) << 7 ^ (s[1] & 0xFF) << 3 ^ (s[2] & 0xFF) ^ (s[0] & 0x300) << 5) & 0x7FFF;
+}
+
+/* The bucket of a needle or a key position: a hash of its first `head` code points. */
+static inline uint32_t phrase_bucket(const Py_UCS4 *s, Py_ssize_t head) {
+    uint32_t h = 0x811C9DC5u;
+    for (Py_ssize_t j = 0; j < head; j++) h = (h ^ (uint32_t)s[j]) * 0x01000193u;
+    return (h * 0x9E3779B1u) >> (32 - PHRASE_BUCKET_BITS);
+}
+
+static void Phrases_dealloc(PhrasesObject *self) {
+    PyMem_Free(self->chars);
+    PyMem_Free(self->at);
+    PyMem_Free(self->order);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Phrases_init(PhrasesObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *seq;
+    if (!PyArg_ParseTuple(args, "O", &seq)) return -1;
+    PyObject *fast = PySequence_Fast(seq, "Phrases() needs a sequence of str");
+    if (!fast) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), total = 0, head = PHRASE_HEAD;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyUnicode_Check(s) || PyUnicode_GET_LENGTH(s) == 0) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "Phrases() needs non-empty str");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(s);
+        if (PyUnicode_GET_LENGTH(s) < head) head = PyUnicode_GET_LENGTH(s);
+    }
+    PyMem_Free(self->chars); PyMem_Free(self->at); PyMem_Free(self->order);
+    self->chars = PyMem_Malloc(sizeof(Py_UCS4) * (total ? total : 1));
+    self->at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    self->order = PyMem_Malloc(sizeof(int32_t) * (n ? n : 1));
+    self->n = n;
+    self->head = head;
+    int32_t *fill = PyMem_Calloc(PHRASE_BUCKETS + 1, sizeof(int32_t));
+    if (!self->chars || !self->at || !self->order || !fill) { PyMem_Free(fill); Py_DECREF(fast); PyErr_NoMemory(); return -1; }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        self->at[i] = at;
+        for (Py_ssize_t j = 0; j < len; j++) self->chars[at + j] = PyUnicode_READ_CHAR(s, j);
+        fill[phrase_bucket(self->chars + at, head) + 1]++;
+        at += len;
+    }
+    self->at[n] = at;
+    memset(self->pre, 0, sizeof(self->pre));
+    for (Py_ssize_t i = 0; i < n && head >= 3; i++) {
+        uint32_t h = phrase_pre(self->chars + self->at[i]);
+        self->pre[h >> 5] |= 1u << (h & 31);
+    }
+    for (int b = 0; b < PHRASE_BUCKETS; b++) fill[b + 1] += fill[b];
+    memcpy(self->bucket, fill, sizeof(int32_t) * (PHRASE_BUCKETS + 1));
+    for (Py_ssize_t i = 0; i < n; i++) self->order[fill[phrase_bucket(self->chars + self->at[i], head)]++] = (int32_t)i;
+    PyMem_Free(fill);
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* Is a needle of `p` a run of whole words of the key buf[0:len] (single spaces, none at the ends)? The
+   spaces of the key stand at gaps[0:ngaps] when gaps is not NULL. */
+static int phrases_in_key(const PhrasesObject *p, const Py_UCS4 *buf, Py_ssize_t len, const Py_ssize_t *gaps,
+                          Py_ssize_t ngaps) {
+    Py_ssize_t head = p->head;
+    for (Py_ssize_t g = -1, pos = 0; pos + head <= len; pos += !gaps) {
+        if (gaps) {  /* the word starts: 0 and after each space */
+            if (g >= ngaps) break;
+            if (g >= 0) pos = gaps[g] + 1;
+            g++;
+            if (pos + head > len) break;
+        } else if (pos && buf[pos - 1] != ' ') {
+            continue;
+        }
+        if (head >= 3) {
+            uint32_t h = phrase_pre(buf + pos);
+            if (!(p->pre[h >> 5] & (1u << (h & 31)))) continue;
+        }
+        uint32_t b = phrase_bucket(buf + pos, head);
+        for (int32_t k = p->bucket[b]; k < p->bucket[b + 1]; k++) {
+            int32_t i = p->order[k];
+            Py_ssize_t m = p->at[i + 1] - p->at[i];
+            if (pos + m > len || (pos + m < len && buf[pos + m] != ' ')) continue;
+            if (memcmp(p->chars + p->at[i], buf + pos, sizeof(Py_UCS4) * m) == 0) return 1;
+        }
+    }
+    return 0;
+}
+
+static PyTypeObject PhrasesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "dedupe._native.Phrases",
+    .tp_basicsize = sizeof(PhrasesObject),
+    .tp_dealloc = (destructor)Phrases_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Needles for Table.prep_lines: phrases looked for as runs of whole words of a key.",
+    .tp_init = (initproc)Phrases_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/*
+ * Substrings(needles, anchors, groups=None): needles for a substring test (any(n in line for n in needles):
+ * .within(text) and Table.prep_lines) or for the set of groups of the needles a text contains (.flags(text)).
+ * anchors[i] is an index into needles[i], best its rarest character: a text is only compared with a needle
+ * where its anchor character stands (a bitmap of the anchors' low bytes first). groups[i] is the bit of
+ * needle i (default 1).
+ */
+#define SUBSTRING_ANCHORS 16
+
+typedef struct {
+    PyObject_HEAD
+    Py_UCS4 *chars;       /* all needles, concatenated */
+    Py_ssize_t *at;       /* start of each, plus one past the end */
+    Py_ssize_t *anchor;   /* the anchor's index in each needle */
+    uint32_t *group;      /* the bits of each needle */
+    uint32_t all;         /* the bits of all needles */
+    Py_ssize_t n;
+    uint32_t bloom[8];    /* bit (c & 0xFF) set for each anchor character c */
+    int32_t *order;       /* needle indexes by the low byte of their anchor character */
+    int32_t bucket[257];  /* low byte b: order[bucket[b]] .. order[bucket[b + 1] - 1] */
+    Py_UCS4 anchors[SUBSTRING_ANCHORS];  /* the distinct anchor characters, when there are so few */
+    int nanchors;         /* their number, or -1 for more */
+    Py_ssize_t *window;   /* > 0: the needle only counts within the last `window` characters of a text */
+    Py_ssize_t *tail;     /* the needles with a window (not in the buckets, nor in the anchors) */
+    Py_ssize_t ntail;
+} SubstringsObject;
+
+static void Substrings_dealloc(SubstringsObject *self) {
+    PyMem_Free(self->chars);
+    PyMem_Free(self->at);
+    PyMem_Free(self->anchor);
+    PyMem_Free(self->group);
+    PyMem_Free(self->order);
+    PyMem_Free(self->window);
+    PyMem_Free(self->tail);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwds) {
+    PyObject *seq, *aseq, *gseq = Py_None, *gfast = NULL, *wseq = Py_None, *wfast = NULL;
+    if (!PyArg_ParseTuple(args, "OO|OO", &seq, &aseq, &gseq, &wseq)) return -1;
+    PyObject *fast = PySequence_Fast(seq, "Substrings() needs a sequence of str");
+    if (!fast) return -1;
+    PyObject *afast = PySequence_Fast(aseq, "Substrings() needs a sequence of int");
+    if (!afast) { Py_DECREF(fast); return -1; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), total = 0;
+    if (gseq != Py_None && !(gfast = PySequence_Fast(gseq, "Substrings() needs a sequence of int"))) goto fail;
+    if (wseq != Py_None && !(wfast = PySequence_Fast(wseq, "Substrings() needs a sequence of int"))) goto fail;
+    if (PySequence_Fast_GET_SIZE(afast) != n || (gfast && PySequence_Fast_GET_SIZE(gfast) != n)
+            || (wfast && PySequence_Fast_GET_SIZE(wfast) != n)) {
+        PyErr_SetString(PyExc_ValueError, "Substrings() needs one anchor, group and window per needle");
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyUnicode_Check(s) || PyUnicode_GET_LENGTH(s) == 0) {
+            PyErr_SetString(PyExc_TypeError, "Substrings() needs non-empty str");
+            goto fail;
+        }
+        total += PyUnicode_GET_LENGTH(s);
+    }
+    PyMem_Free(self->chars); PyMem_Free(self->at); PyMem_Free(self->anchor); PyMem_Free(self->group);
+    PyMem_Free(self->order); PyMem_Free(self->window); PyMem_Free(self->tail);
+    self->order = PyMem_Malloc(sizeof(int32_t) * (n ? n : 1));
+    self->window = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
+    self->tail = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
+    self->ntail = 0;
+    self->chars = PyMem_Malloc(sizeof(Py_UCS4) * (total ? total : 1));
+    self->at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    self->anchor = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
+    self->group = PyMem_Malloc(sizeof(uint32_t) * (n ? n : 1));
+    self->n = 0;
+    self->all = 0;
+    memset(self->bloom, 0, sizeof(self->bloom));
+    if (!self->chars || !self->at || !self->anchor || !self->group || !self->order || !self->window || !self->tail) {
+        PyErr_NoMemory(); goto fail;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+        Py_ssize_t a = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(afast, i));
+        if (a == -1 && PyErr_Occurred()) goto fail;
+        if (a < 0 || a >= len) { PyErr_SetString(PyExc_ValueError, "Substrings() anchor out of range"); goto fail; }
+        unsigned long g = 1;
+        if (gfast) {
+            g = PyLong_AsUnsignedLong(PySequence_Fast_GET_ITEM(gfast, i));
+            if (g == (unsigned long)-1 && PyErr_Occurred()) goto fail;
+            if (g == 0 || g > 0xFFFFFFFFul) { PyErr_SetString(PyExc_ValueError, "Substrings() group out of range"); goto fail; }
+        }
+        Py_ssize_t w = 0;
+        if (wfast) {
+            w = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(wfast, i));
+            if (w == -1 && PyErr_Occurred()) goto fail;
+            if (w < 0) { PyErr_SetString(PyExc_ValueError, "Substrings() window out of range"); goto fail; }
+        }
+        self->window[i] = w;
+        if (w) self->tail[self->ntail++] = i;
+        self->group[i] = (uint32_t)g;
+        self->all |= (uint32_t)g;
+        self->at[i] = at;
+        self->anchor[i] = a;
+        for (Py_ssize_t j = 0; j < len; j++) self->chars[at + j] = PyUnicode_READ_CHAR(s, j);
+        Py_UCS4 c = self->chars[at + a];
+        if (!w) self->bloom[(c & 0xFF) >> 5] |= 1u << (c & 31);
+        at += len;
+    }
+    self->at[n] = at;
+    memset(self->bucket, 0, sizeof(self->bucket));
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!self->window[i]) self->bucket[(self->chars[self->at[i] + self->anchor[i]] & 0xFF) + 1]++;
+    for (int b = 0; b < 256; b++) self->bucket[b + 1] += self->bucket[b];
+    int32_t fill[256];
+    memcpy(fill, self->bucket, sizeof(fill));
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!self->window[i]) self->order[fill[self->chars[self->at[i] + self->anchor[i]] & 0xFF]++] = (int32_t)i;
+    self->nanchors = 0;
+    for (Py_ssize_t i = 0; i < n && self->nanchors >= 0; i++) {
+        if (self->window[i]) continue;
+        Py_UCS4 c = self->chars[self->at[i] + self->anchor[i]];
+        int k;
+        for (k = 0; k < self->nanchors && self->anchors[k] != c; k++) ;
+        if (k == self->nanchors) {
+            if (k == SUBSTRING_ANCHORS) self->nanchors = -1;
+            else self->anchors[self->nanchors++] = c;
+        }
+    }
+    self->n = n;
+    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast);
+    return 0;
+fail:
+    self->n = 0;
+    self->ntail = 0;
+    self->nanchors = -1;
+    memset(self->bloom, 0, sizeof(self->bloom));
+    memset(self->bucket, 0, sizeof(self->bucket));
+    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast);
+    return -1;
+}
+
+/* The index of the first block of 16 bytes at or after s[i] with an anchor of anc[0:na] in it, its
+   _mm_movemask_epi8 of the compares in *mask (past the last whole block: len rounded down, *mask 0).
+   SSE2 with GCC or Clang only; elsewhere the scan reads every character. */
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define SUBSTRING_SIMD 1
+#define SUBSTRING_CTZ(x) __builtin_ctz(x)
+#define SUBSTRING_POPCOUNT(x) __builtin_popcount(x)
+/* (NA a constant at each call of the inlined core: the compares unrolled, the anchors in registers) */
+#define SKIP_BLOCKS(NAME, T, SET1, CMPEQ)                                                           \
+static inline Py_ALWAYS_INLINE Py_ssize_t NAME##_core(const T *s, Py_ssize_t i, Py_ssize_t len,    \
+                                                      const T *anc, const int NA, unsigned *mask) { \
+    enum { LANES = 16 / sizeof(T) };                                                                \
+    __m128i va[SUBSTRING_ANCHORS];                                                                  \
+    for (int k = 0; k < NA; k++) va[k] = SET1(anc[k]);                                              \
+    for (; i + LANES <= len; i += LANES) {                                                          \
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));                                      \
+        __m128i m = CMPEQ(v, va[0]);                                                                \
+        for (int k = 1; k < NA; k++) m = _mm_or_si128(m, CMPEQ(v, va[k]));                          \
+        if ((*mask = (unsigned)_mm_movemask_epi8(m)) != 0) return i;                                \
+    }                                                                                               \
+    *mask = 0;                                                                                      \
+    return i;                                                                                       \
+}                                                                                                   \
+static Py_ssize_t NAME(const T *s, Py_ssize_t i, Py_ssize_t len, const T *anc, int na, unsigned *mask) { \
+    switch (na) {                                                                                   \
+    case 1: return NAME##_core(s, i, len, anc, 1, mask);   case 2: return NAME##_core(s, i, len, anc, 2, mask);   \
+    case 3: return NAME##_core(s, i, len, anc, 3, mask);   case 4: return NAME##_core(s, i, len, anc, 4, mask);   \
+    case 5: return NAME##_core(s, i, len, anc, 5, mask);   case 6: return NAME##_core(s, i, len, anc, 6, mask);   \
+    case 7: return NAME##_core(s, i, len, anc, 7, mask);   case 8: return NAME##_core(s, i, len, anc, 8, mask);   \
+    case 9: return NAME##_core(s, i, len, anc, 9, mask);   case 10: return NAME##_core(s, i, len, anc, 10, mask); \
+    case 11: return NAME##_core(s, i, len, anc, 11, mask); case 12: return NAME##_core(s, i, len, anc, 12, mask); \
+    default: return NAME##_core(s, i, len, anc, SUBSTRING_ANCHORS, mask);                           \
+    }                                                                                               \
+}
+SKIP_BLOCKS(skip_blocks1, Py_UCS1, _mm_set1_epi8, _mm_cmpeq_epi8)
+SKIP_BLOCKS(skip_blocks2, Py_UCS2, _mm_set1_epi16, _mm_cmpeq_epi16)
+SKIP_BLOCKS(skip_blocks4, Py_UCS4, _mm_set1_epi32, _mm_cmpeq_epi32)
+#else
+#define SUBSTRING_SIMD 0
+#define SUBSTRING_CTZ(x) 0
+#define SUBSTRING_POPCOUNT(x) 0
+#define SKIP_BLOCKS(NAME, T)                                                                        \
+static Py_ssize_t NAME(const T *s, Py_ssize_t i, Py_ssize_t len, const T *anc, int na, unsigned *mask) { \
+    *mask = 0;                                                                                      \
+    return i;                                                                                       \
+}
+SKIP_BLOCKS(skip_blocks1, Py_UCS1)
+SKIP_BLOCKS(skip_blocks2, Py_UCS2)
+SKIP_BLOCKS(skip_blocks4, Py_UCS4)
+#endif
+
+/* Compare the needles of p anchored at s[i] (a macro body of SUBSTRINGS_IN: found, first, return). */
+#define SUBSTRINGS_AT(T, i)                                                                          \
+    do {                                                                                            \
+        Py_UCS4 c_ = s[i];                                                                          \
+        for (int32_t q_ = p->bucket[c_ & 0xFF]; q_ < p->bucket[(c_ & 0xFF) + 1]; q_++) {            \
+            int32_t k_ = p->order[q_];                                                              \
+            const Py_UCS4 *needle_ = p->chars + p->at[k_];                                          \
+            Py_ssize_t a_ = p->anchor[k_], m_ = p->at[k_ + 1] - p->at[k_], j_;                      \
+            if (needle_[a_] != c_ || (p->group[k_] & ~found) == 0 || (i) < a_ || (i) - a_ + m_ > len) continue; \
+            const T *t_ = s + ((i) - a_);                                                           \
+            for (j_ = 0; j_ < m_ && (Py_UCS4)t_[j_] == needle_[j_]; j_++) ;                         \
+            if (j_ == m_) {                                                                         \
+                found |= p->group[k_];                                                              \
+                if (first || found == p->all) return found;                                         \
+            }                                                                                       \
+        }                                                                                           \
+    } while (0)
+
+/* The groups of the needles of p that s[0:len] contains; with `first`, stop at the first needle found.
+   With few anchor characters, blocks of 16 bytes that hold none are skipped (SKIP) and only the anchors
+   found are compared; an anchor the kind T cannot hold is left out. The needles with a window are
+   compared at each start in it. */
+#define SUBSTRINGS_IN(NAME, T, TMAX, SKIP)                                                          \
+static uint32_t NAME(const SubstringsObject *p, const T *s, Py_ssize_t len, int first) {            \
+    enum { LANES = 16 / sizeof(T) };                                                                \
+    uint32_t found = 0;                                                                             \
+    for (Py_ssize_t q = 0; q < p->ntail; q++) {                                                     \
+        Py_ssize_t k = p->tail[q], m = p->at[k + 1] - p->at[k];                                     \
+        const Py_UCS4 *needle = p->chars + p->at[k];                                                \
+        if ((p->group[k] & ~found) == 0) continue;                                                  \
+        for (Py_ssize_t st = len > p->window[k] ? len - p->window[k] : 0; st + m <= len; st++) {    \
+            Py_ssize_t j;                                                                           \
+            for (j = 0; j < m && (Py_UCS4)s[st + j] == needle[j]; j++) ;                            \
+            if (j == m) {                                                                           \
+                found |= p->group[k];                                                               \
+                if (first || found == p->all) return found;                                         \
+                break;                                                                              \
+            }                                                                                       \
+        }                                                                                           \
+    }                                                                                               \
+    T anc[SUBSTRING_ANCHORS];                                                                       \
+    int na = 0;                                                                                     \
+    for (int k = 0; k < p->nanchors; k++)                                                           \
+        if (p->anchors[k] <= (TMAX)) anc[na++] = (T)p->anchors[k];                                  \
+    if (p->nanchors >= 0 && na == 0) return found;                                                  \
+    Py_ssize_t i = 0;                                                                               \
+    if (SUBSTRING_SIMD && na) {                                                                     \
+        for (;;) {                                                                                  \
+            unsigned mask;                                                                          \
+            i = SKIP(s, i, len, anc, na, &mask);                                                    \
+            if (!mask) break;                                                                       \
+            while (mask) {                                                                          \
+                int b = SUBSTRING_CTZ(mask);                                                        \
+                mask &= ~(((1u << sizeof(T)) - 1) << b);                                            \
+                Py_ssize_t at_ = i + b / (int)sizeof(T);                                            \
+                SUBSTRINGS_AT(T, at_);                                                              \
+            }                                                                                       \
+            i += LANES;                                                                             \
+        }                                                                                           \
+    }                                                                                               \
+    for (; i < len; i++) {                                                                          \
+        Py_UCS4 c = s[i];                                                                           \
+        if (p->bloom[(c & 0xFF) >> 5] & (1u << (c & 31))) SUBSTRINGS_AT(T, i);                       \
+    }                                                                                               \
+    return found;                                                                                   \
+}
+SUBSTRINGS_IN(substrings_in1, Py_UCS1, 0xFFu, skip_blocks1)
+SUBSTRINGS_IN(substrings_in2, Py_UCS2, 0xFFFFu, skip_blocks2)
+SUBSTRINGS_IN(substrings_in4, Py_UCS4, 0x10FFFFu, skip_blocks4)
+
+/* How many characters of s[0:len] are one of chars[0:nchars] (at most SUBSTRING_ANCHORS); the count may stop
+   at `limit` or more. */
+#define COUNT_CHARS(NAME, T, TMAX, SKIP)                                                            \
+static Py_ssize_t NAME(const T *s, Py_ssize_t len, const Py_UCS4 *chars, int nchars, Py_ssize_t limit) { \
+    enum { LANES = 16 / sizeof(T) };                                                                \
+    T anc[SUBSTRING_ANCHORS];                                                                       \
+    int na = 0;                                                                                     \
+    for (int k = 0; k < nchars && k < SUBSTRING_ANCHORS; k++)                                       \
+        if (chars[k] <= (TMAX)) anc[na++] = (T)chars[k];                                            \
+    if (!na) return 0;                                                                              \
+    Py_ssize_t i = 0, count = 0;                                                                    \
+    if (SUBSTRING_SIMD) {                                                                           \
+        for (;;) {                                                                                  \
+            unsigned mask;                                                                          \
+            i = SKIP(s, i, len, anc, na, &mask);                                                    \
+            if (!mask) break;                                                                       \
+            count += SUBSTRING_POPCOUNT(mask) / (int)sizeof(T);                                     \
+            if (count >= limit) return count;                                                       \
+            i += LANES;                                                                             \
+        }                                                                                           \
+    }                                                                                               \
+    for (; i < len; i++)                                                                            \
+        for (int k = 0; k < na; k++)                                                                \
+            if (s[i] == anc[k]) { count++; break; }                                                 \
+    return count;                                                                                   \
+}
+COUNT_CHARS(count_chars1, Py_UCS1, 0xFFu, skip_blocks1)
+COUNT_CHARS(count_chars2, Py_UCS2, 0xFFFFu, skip_blocks2)
+COUNT_CHARS(count_chars4, Py_UCS4, 0x10FFFFu, skip_blocks4)
+
+static uint32_t substrings_in(const SubstringsObject *p, PyObject *text, int first) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    return kind == PyUnicode_1BYTE_KIND ? substrings_in1(p, (const Py_UCS1 *)data, len, first)
+         : kind == PyUnicode_2BYTE_KIND ? substrings_in2(p, (const Py_UCS2 *)data, len, first)
+         : substrings_in4(p, (const Py_UCS4 *)data, len, first);
+}
+
+/* Substrings.within(text) -> any(needle in text for needle in needles). */
+static PyObject *Substrings_within(SubstringsObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "within() needs a str"); return NULL; }
+    return PyBool_FromLong(substrings_in(self, text, 1) != 0);
+}
+
+/* Substrings.flags(text) -> the OR of the groups of the needles in text. */
+static PyObject *Substrings_flags(SubstringsObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "flags() needs a str"); return NULL; }
+    return PyLong_FromUnsignedLong(substrings_in(self, text, 0));
+}
+
+static PyMethodDef Substrings_methods[] = {
+    {"within", (PyCFunction)Substrings_within, METH_O, "within(text) -> whether text contains one of the needles."},
+    {"flags", (PyCFunction)Substrings_flags, METH_O, "flags(text) -> the OR of the groups of the needles text contains."},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyTypeObject SubstringsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "dedupe._native.Substrings",
+    .tp_basicsize = sizeof(SubstringsObject),
+    .tp_dealloc = (destructor)Substrings_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Needles for Table.prep_lines' substring test, each with the index of its anchor character.",
+    .tp_methods = Substrings_methods,
+    .tp_init = (initproc)Substrings_init,
+    .tp_new = PyType_GenericNew,
+};
+
+
+/* Count of ' ' in text[start:end] (str.count(" ", start, end), with 0 <= start <= end <= len). */
+static Py_ssize_t count_spaces(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t n = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = data;
+        for (Py_ssize_t i = start; i < end; i++) n += s[i] == ' ';
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = data;
+        for (Py_ssize_t i = start; i < end; i++) n += s[i] == ' ';
+    } else {
+        const Py_UCS4 *s = data;
+        for (Py_ssize_t i = start; i < end; i++) n += s[i] == ' ';
+    }
+    return n;
+}
+
+/* A str of o->buf[0:o->len], the buffer kept (out_finish without the free). */
+static PyObject *out_str(const Out *o) {
+    Py_ssize_t n = o->len;
+    PyObject *r;
+    if (o->maxchar < 0x100) {
+        r = PyUnicode_New(n, o->maxchar < 0x80 ? 0x7F : 0xFF);
+        if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
+    } else if (o->maxchar < 0x10000) {
+        r = PyUnicode_New(n, 0xFFFF);
+        if (r) { Py_UCS2 *d = PyUnicode_2BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS2)o->buf[i]; }
+    } else {
+        r = PyUnicode_New(n, 0x10FFFF);
+        if (r) memcpy(PyUnicode_4BYTE_DATA(r), o->buf, sizeof(Py_UCS4) * n);
+    }
+    return r;
+}
+
+/* Table.key's loop for one kind of str into o (room for len * maxmulti code points: no checks), counting
+   the spaces it writes in *ksp; o->maxchar is an upper bound below the same powers of two (an OR). Returns 1
+   on a bail code point. */
+/* One translated code point c of the key loops below (pending, w, nsp, buf, gaps, maxc theirs). */
+#define KEY_PUT(c)                                                                                      \
+    do {                                                                                                \
+        if (is_space(c)) { pending = 1; break; }                                                        \
+        if (pending && w) { if (gaps) gaps[nsp] = w; buf[w++] = ' '; nsp++; }                           \
+        pending = 0;                                                                                    \
+        buf[w++] = (c); maxc |= (c);                                                                    \
+    } while (0)
+
+#define KEY_INTO(NAME, T, FAST)                                                                         \
+static int NAME(const TableObject *self, const T *s, Py_ssize_t len, Out *o, Py_ssize_t *ksp,          \
+                Py_ssize_t *gaps) {                                                                     \
+    const int32_t *codes = self->codes;                                                                 \
+    const uint16_t *fast = (FAST) ? self->fast16 : NULL;                                                \
+    Py_ssize_t ncodes = self->ncodes, w = 0, nsp = 0;                                                   \
+    Py_UCS4 *buf = o->buf, maxc = 0;                                                                    \
+    int pending = 0;                                                                                    \
+    for (Py_ssize_t i = 0; i < len; i++) {                                                              \
+        Py_UCS4 ch = s[i];                                                                              \
+        if (fast) {                                                                                     \
+            uint16_t v = fast[ch];                                                                      \
+            if (v == FAST16_SPACE) { pending = 1; continue; }                                           \
+            if (v) {                                                                                    \
+                if (pending && w) { if (gaps) gaps[nsp] = w; buf[w++] = ' '; nsp++; }                   \
+                pending = 0;                                                                            \
+                buf[w++] = v; maxc |= v;                                                                \
+                continue;                                                                               \
+            }                                                                                           \
+        }                                                                                               \
+        int32_t code = (Py_ssize_t)ch < ncodes ? codes[ch] : (int32_t)ch;                               \
+        if (code >= 0) {                                                                                \
+            Py_UCS4 c = (Py_UCS4)code;                                                                  \
+            KEY_PUT(c);                                                                                 \
+        } else if (code == CODE_DELETE) {                                                               \
+            continue;                                                                                   \
+        } else if (code == CODE_BAIL) {                                                                 \
+            return 1;                                                                                   \
+        } else {                                                                                        \
+            Py_ssize_t m = CODE_MULTI_BASE - code;                                                      \
+            for (Py_ssize_t j = self->multi_at[m]; j < self->multi_at[m + 1]; j++) {                    \
+                Py_UCS4 c = self->multi[j];                                                             \
+                KEY_PUT(c);                                                                             \
+            }                                                                                           \
+        }                                                                                               \
+    }                                                                                                   \
+    o->len = w; o->maxchar = maxc; *ksp = nsp;                                                          \
+    return 0;                                                                                           \
+}
+KEY_INTO(key_into, Py_UCS1, 1)
+KEY_INTO(key_into2, Py_UCS2, 1)
+KEY_INTO(key_into4, Py_UCS4, 0)
+
+/* self->fast16, built on first use; -1 on a memory error. */
+static int table_fast16(TableObject *self) {
+    if (self->fast16) return 0;
+    uint16_t *f = PyMem_Malloc(sizeof(uint16_t) * 0x10000);
+    if (!f) { PyErr_NoMemory(); return -1; }
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) {
+        int32_t code = (Py_ssize_t)ch < self->ncodes ? self->codes[ch] : (int32_t)ch;
+        if (code < 0 || code >= FAST16_SPACE) f[ch] = 0;          /* the full path: delete, bail, multi, astral */
+        else if (is_space((Py_UCS4)code)) f[ch] = FAST16_SPACE;
+        else f[ch] = (uint16_t)code;                                /* (0 for a NUL: the full path too) */
+    }
+    self->fast16 = f;
+    return 0;
+}
+
+/*
+ * prep_lines(lines, keyed_len, long_spaces, phrases=None, substrings=None, marks="", seps=None)
+ *   -> (spaces, keys, key_spaces, found, hits, marked, menus), or None on a bail code point; the first loop of
+ * boilerplate.strip_lines (twin: boilerplate._line_lists):
+ *   len(line) < keyed_len: spaces = line.count(" "), key = key(line) if spaces < long_spaces else ""
+ *   else: spaces = line.count(" ", 0, keyed_len), plus line.count(" ", keyed_len) when that is < long_spaces;
+ *         key = ""
+ *   key_spaces = key.count(" ")
+ * found: whether a needle of `phrases` is a run of whole words of one of the keys (False without phrases);
+ * hits: the indexes of the lines with spaces < long_spaces that contain a needle of `substrings`;
+ * marked: how many lines have a first non-whitespace character (str.isspace) in `marks`;
+ * menus: with `seps` (at most 16 characters), the indexes of the lines with spaces >= long_spaces that hold
+ *   3 or more of its characters and whose key has a needle of `phrases` as a run of whole words (any key
+ *   without phrases): the long lines _classify may call a menu.
+ */
+static PyObject *Table_prep_lines(TableObject *self, PyObject *args) {
+    PyObject *lines, *phrases = Py_None, *substrings = Py_None, *marks = NULL, *seps = Py_None;
+    Py_ssize_t keyed_len, long_spaces;
+    if (!PyArg_ParseTuple(args, "Onn|OOUO", &lines, &keyed_len, &long_spaces, &phrases, &substrings, &marks, &seps))
+        return NULL;
+    Py_UCS4 sepchars[SUBSTRING_ANCHORS];
+    int nseps = 0;
+    if (seps != Py_None) {
+        if (!PyUnicode_Check(seps) || PyUnicode_GET_LENGTH(seps) > SUBSTRING_ANCHORS) {
+            PyErr_SetString(PyExc_TypeError, "prep_lines() needs seps of at most 16 characters, or None");
+            return NULL;
+        }
+        nseps = (int)PyUnicode_GET_LENGTH(seps);
+        for (int k = 0; k < nseps; k++) sepchars[k] = PyUnicode_READ_CHAR(seps, k);
+    }
+    if (phrases != Py_None && !PyObject_TypeCheck(phrases, &PhrasesType)) {
+        PyErr_SetString(PyExc_TypeError, "prep_lines() needs Phrases or None");
+        return NULL;
+    }
+    if (substrings != Py_None && !PyObject_TypeCheck(substrings, &SubstringsType)) {
+        PyErr_SetString(PyExc_TypeError, "prep_lines() needs Substrings or None");
+        return NULL;
+    }
+    const PhrasesObject *ph = phrases == Py_None ? NULL : (const PhrasesObject *)phrases;
+    const SubstringsObject *sub = substrings == Py_None ? NULL : (const SubstringsObject *)substrings;
+    Py_ssize_t nmarks = marks ? PyUnicode_GET_LENGTH(marks) : 0, marked = 0;
+    if (table_fast16(self) < 0) return NULL;
+    PyObject *fast = PySequence_Fast(lines, "prep_lines() needs a sequence of str");
+    if (!fast) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *spaces = PyList_New(n), *keys = PyList_New(n), *key_spaces = PyList_New(n), *empty = PyUnicode_New(0, 0);
+    PyObject *hits = PyList_New(0), *menus = PyList_New(0);
+    Out o = {0};
+    Py_ssize_t *gaps = NULL, gaps_cap = 0;  /* where the spaces of a key stand (phrases_in_key) */
+    int found = 0;
+    if (!spaces || !keys || !key_spaces || !empty || !hits || !menus || out_init(&o, 256) < 0) goto error;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyUnicode_Check(line)) { PyErr_SetString(PyExc_TypeError, "prep_lines() needs a sequence of str"); goto error; }
+        int kind = PyUnicode_KIND(line);
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(line), sp, ksp = 0;
+        PyObject *key;
+        if (len < keyed_len) {
+            sp = count_spaces(kind, data, 0, len);
+        } else {
+            sp = count_spaces(kind, data, 0, keyed_len < 0 ? 0 : keyed_len);
+            if (sp < long_spaces) sp += count_spaces(kind, data, keyed_len < 0 ? 0 : keyed_len, len);
+        }
+        if (nmarks) {
+            Py_ssize_t j = 0;
+            while (j < len && is_space(PyUnicode_READ(kind, data, j))) j++;
+            if (j < len && PyUnicode_FindChar(marks, PyUnicode_READ(kind, data, j), 0, nmarks, 1) >= 0) marked++;
+        }
+        if (sub && sp < long_spaces) {
+            if (substrings_in(sub, line, 1)) {
+                PyObject *k = PyLong_FromSsize_t(i);
+                if (!k || PyList_Append(hits, k) < 0) { Py_XDECREF(k); goto error; }
+                Py_DECREF(k);
+            }
+        }
+        if (nseps && sp >= long_spaces) {
+            Py_ssize_t nsep = kind == PyUnicode_1BYTE_KIND ? count_chars1((const Py_UCS1 *)data, len, sepchars, nseps, 3)
+                            : kind == PyUnicode_2BYTE_KIND ? count_chars2((const Py_UCS2 *)data, len, sepchars, nseps, 3)
+                            : count_chars4((const Py_UCS4 *)data, len, sepchars, nseps, 3);
+            if (nsep >= 3) {
+                if (len * self->maxmulti > o.cap) {
+                    Py_ssize_t cap = len * self->maxmulti;
+                    Py_UCS4 *nb = PyMem_Realloc(o.buf, sizeof(Py_UCS4) * cap);
+                    if (!nb) { PyErr_NoMemory(); goto error; }
+                    o.buf = nb; o.cap = cap;
+                }
+                Py_ssize_t unused;
+                int bail;
+                if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &unused, NULL);
+                else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &unused, NULL);
+                else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &unused, NULL);
+                if (bail) goto bailed;
+                if (!ph || phrases_in_key(ph, o.buf, o.len, NULL, 0)) {
+                    PyObject *k = PyLong_FromSsize_t(i);
+                    if (!k || PyList_Append(menus, k) < 0) { Py_XDECREF(k); goto error; }
+                    Py_DECREF(k);
+                }
+            }
+        }
+        if (len < keyed_len && sp < long_spaces) {
+            if (len * self->maxmulti > o.cap) {  /* room for every code point the line can key to */
+                Py_ssize_t cap = len * self->maxmulti;
+                Py_UCS4 *nb = PyMem_Realloc(o.buf, sizeof(Py_UCS4) * cap);
+                if (!nb) { PyErr_NoMemory(); goto error; }
+                o.buf = nb; o.cap = cap;
+            }
+            if (len * self->maxmulti > gaps_cap || !gaps) {  /* (a space per code point at most) */
+                Py_ssize_t cap = len * self->maxmulti > 256 ? len * self->maxmulti : 256;
+                Py_ssize_t *ng = PyMem_Realloc(gaps, sizeof(Py_ssize_t) * cap);
+                if (!ng) { PyErr_NoMemory(); goto error; }
+                gaps = ng; gaps_cap = cap;
+            }
+            int bail;
+            if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &ksp, gaps);
+            else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &ksp, gaps);
+            else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &ksp, gaps);
+            if (bail) goto bailed;
+            if (ph && !found && o.len) found = phrases_in_key(ph, o.buf, o.len, gaps, ksp);
+            key = o.len ? out_str(&o) : Py_NewRef(empty);
+            if (!key) goto error;
+        } else {
+            key = Py_NewRef(empty);
+        }
+        PyList_SET_ITEM(keys, i, key);
+        PyObject *a = PyLong_FromSsize_t(sp), *b = PyLong_FromSsize_t(ksp);
+        if (!a || !b) { Py_XDECREF(a); Py_XDECREF(b); goto error; }
+        PyList_SET_ITEM(spaces, i, a);
+        PyList_SET_ITEM(key_spaces, i, b);
+    }
+    Py_DECREF(fast);
+    Py_DECREF(empty);
+    PyMem_Free(o.buf);
+    PyMem_Free(gaps);
+    return Py_BuildValue("(NNNONnN)", spaces, keys, key_spaces, found ? Py_True : Py_False, hits, marked, menus);
+bailed:
+    PyMem_Free(gaps);
+    Py_DECREF(fast);
+    Py_DECREF(spaces); Py_DECREF(keys); Py_DECREF(key_spaces); Py_DECREF(empty); Py_DECREF(hits); Py_DECREF(menus);
+    PyMem_Free(o.buf);
+    Py_RETURN_NONE;
+error:
+    Py_DECREF(fast);
+    Py_XDECREF(spaces); Py_XDECREF(keys); Py_XDECREF(key_spaces); Py_XDECREF(empty); Py_XDECREF(hits);
+    Py_XDECREF(menus);
+    PyMem_Free(o.buf);
+    PyMem_Free(gaps);
+    return NULL;
+}
+
+/* has_phrase(text, phrases) -> whether a needle of `phrases` is a run of whole words of key(text); None on a
+   bail code point (twin: boilerplate._PHRASE_RE.search(f" {key} ") is not None). */
+static PyObject *Table_has_phrase(TableObject *self, PyObject *args) {
+    PyObject *text, *phrases;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PhrasesType, &phrases)) return NULL;
+    if (table_fast16(self) < 0) return NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), ksp;
+    Out o;
+    if (out_init(&o, len * self->maxmulti) < 0) return NULL;
+    int kind = PyUnicode_KIND(text), bail;
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &ksp, NULL);
+    else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &ksp, NULL);
+    else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &ksp, NULL);
+    int found = !bail && phrases_in_key((const PhrasesObject *)phrases, o.buf, o.len, NULL, 0);
+    PyMem_Free(o.buf);
+    if (bail) Py_RETURN_NONE;
+    return PyBool_FromLong(found);
+}
+
 static PyMethodDef Table_methods[] = {
     {"key", (PyCFunction)Table_key, METH_O, "Translated text, split on whitespace, joined by one space; None on a bail codepoint."},
     {"hashes", (PyCFunction)Table_hashes, METH_O, "Packed native uint64 xxh3_64 of each token of key(text); None on a bail codepoint."},
@@ -527,6 +1281,13 @@ static PyMethodDef Table_methods[] = {
      "clean(text, lone=-1, dash=-1, watch=-1) -> (text with CR and CRLF as LF, a lone run of `lone` as `dash`, "
      "translated, spaces and blank lines tidied and marks in canonical order; whether NFC may still change it; "
      "whether it has `watch`), or None on a bail codepoint."},
+    {"prep_lines", (PyCFunction)Table_prep_lines, METH_VARARGS,
+     "prep_lines(lines, keyed_len, long_spaces, phrases=None, substrings=None, marks='', seps=None) -> (spaces, "
+     "keys, key_spaces, found, hits, marked, menus): the first loop of boilerplate.strip_lines and its searches; "
+     "None on a bail codepoint."},
+    {"has_phrase", (PyCFunction)Table_has_phrase, METH_VARARGS,
+     "has_phrase(text, phrases) -> whether a needle of phrases is a run of whole words of key(text); "
+     "None on a bail codepoint."},
     {NULL, NULL, 0, NULL}
 };
 
@@ -1025,11 +1786,21 @@ static struct PyModuleDef native_module = {
 
 PyMODINIT_FUNC PyInit__native(void) {
     if (PyType_Ready(&TableType) < 0) return NULL;
+    if (PyType_Ready(&PhrasesType) < 0) return NULL;
+    if (PyType_Ready(&SubstringsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&native_module);
     if (!m) return NULL;
     Py_INCREF(&TableType);
     if (PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0) {
         Py_DECREF(&TableType); Py_DECREF(m); return NULL;
+    }
+    Py_INCREF(&PhrasesType);
+    if (PyModule_AddObject(m, "Phrases", (PyObject *)&PhrasesType) < 0) {
+        Py_DECREF(&PhrasesType); Py_DECREF(m); return NULL;
+    }
+    Py_INCREF(&SubstringsType);
+    if (PyModule_AddObject(m, "Substrings", (PyObject *)&SubstringsType) < 0) {
+        Py_DECREF(&SubstringsType); Py_DECREF(m); return NULL;
     }
     return m;
 }

@@ -471,12 +471,14 @@ def classify_line(line: str, key: str | None = None) -> str | None:
     return _classify(line, key, line.count(" "), key.count(" ") if key else 0)
 
 
-def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrases: bool = True) -> str | None:
+def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrases: bool = True,
+              footer: bool | None = None) -> str | None:
     """``classify_line`` for a caller that counted the spaces of ``line`` and of ``key`` (when
     ``key`` is given) already (``strip_lines``); for a line with more, ``n_spaces`` may be any
     count of ``_LONG_SPACES`` or more (only its comparison with ``_LONG_SPACES`` is read).
     ``phrases=False`` says that ``key`` has no ``_PHRASE_RE`` match (the caller searched it); it
-    does not hold for a key computed here."""
+    does not hold for a key computed here. ``footer``, when not None, says whether ``line`` holds
+    one of the ``_FOOTER_WORDS`` (the caller searched it); it does not hold for a line cut here."""
     if n_spaces >= _LONG_SPACES:  # every other rule is bounded in length
         # Three _MENU_SEPARATORS or more. Most long lines have none, and a test for one stops at
         # its first hit where a count reads the whole line: only the separators in the line are
@@ -486,6 +488,10 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrase
             if sep in line:
                 separators += line.count(sep)
                 if separators >= 3:
+                    # most such lines have no phrase at all: the C search of the line's key says so
+                    # without building the key (_PHRASE_RE finds none in it then, is_menu is False)
+                    if not key and native.AVAILABLE and _HAS_PHRASE(line, _PHRASE_NEEDLES) is False:
+                        return None
                     return "menu" if is_menu(key or _key(line)) else None
         return None
     has_x = "x" in line or "X" in line  # the gate of both slider patterns
@@ -496,7 +502,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrase
             return "navigation"
         key = _key(line)
         key_spaces = key.count(" ")
-        phrases = True
+        phrases, footer = True, None
         if key_spaces < MAX_BYLINE_WORDS and _is_name_line(line, key):
             return "byline"  # 'Next Previous علي القحطاني': the reporter's name behind the arrows
     elif has_x and (arrows := _ARROWS.search(line)) and _is_slider_run(line, arrows):
@@ -547,7 +553,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrase
         return "contact"
     if colon and n_words <= 8 and _LABELLED_NUMBER.match(stripped):
         return "contact"
-    if ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) \
+    if (("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) if footer is None else footer) \
             and is_glued_footer(line):  # _FOOTER_WORDS
         return "footer"
     if n_words <= MAX_PREFIX_WORDS:  # the longest bound of the five rules below: skip them at once
@@ -828,26 +834,24 @@ def _is_label(line: str, key: str) -> bool:
     return bool(key) and n <= 8 and not _SENTENCE_PUNCT.search(line)
 
 
-def strip_lines(lines: Sequence[str], title: str | None = None, author: str | None = None) -> list[str | None]:
-    """For each line, the rule that marks it as chrome, or None to keep it.
+def _line_lists(lines: Sequence[str]) -> tuple[list[int], list[str], list[int], bool, list[int], int, list[int]]:
+    """``strip_lines``' per-line ``(spaces, keys, key_spaces)``, whether a key has a ``_PHRASE_RE``
+    match, the lines of fewer than ``_LONG_SPACES`` spaces that hold a ``_FOOTER_WORDS`` word (the
+    ones ``_classify`` tests), how many lines have a first non-blank character in ``_RATING_MARKS``,
+    and the long lines (``_LONG_SPACES`` spaces or more) that ``_classify`` may call a menu: three
+    ``_MENU_SEPARATORS`` or more, and a ``_PHRASE_RE`` match in the key (the definition of
+    ``Table.prep_lines``).
 
-    Lines are expected to be cleaned text (``normalize.clean``). The headline is
-    ``title`` when given, else the first line no rule strips; it is used to
-    recognise title echoes further down. ``author`` (a byline field) lets a line
-    that only names the author be recognised in the head and tail zones.
+    Keys of long lines are only read in the head and tail zones (classify_line keys a long line
+    itself when it looks like a menu): skip them here, ``strip_lines`` fills the zones. Loops fill
+    the lists (cheaper than a comprehension for each). spaces[i] is only compared with
+    _LONG_SPACES or less: a line of _KEYED_LEN characters or more has its spaces counted in its
+    first _KEYED_LEN characters when they hold _LONG_SPACES or more (~98% of those lines; a count
+    is a scan of the whole line).
     """
-    # Keys of long lines are only read in the head and tail zones (classify_line keys a
-    # long line itself when it looks like a menu): skip them here, fill the zones below.
-    # Loops fill the per-line lists (cheaper than a comprehension for each). spaces[i] is
-    # only compared with _LONG_SPACES or less: a line of _KEYED_LEN characters or more has
-    # its spaces counted in its first _KEYED_LEN characters when they hold _LONG_SPACES or
-    # more (~98% of those lines; a count is a scan of the whole line).
     spaces: list[int] = []
     keys: list[str] = []
     key_spaces: list[int] = []  # words - 1, the bound of most rules
-    verdicts: list[str | None] = []
-    filled: list[int] = []  # the lines that are not blank
-    open_lines: list[int] = []  # ... and that no single-line rule took
     for line in lines:
         if len(line) < _KEYED_LEN:
             n = line.count(" ")
@@ -865,9 +869,58 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
     # between spaces as in _classify's search, and no match spans two (no phrase has a
     # newline): the document has a match if and only if one of its keys has.
     phrases = _PHRASE_RE.search(" " + " \n ".join(keys) + " ") is not None
+    footers = [i for i, line in enumerate(lines) if spaces[i] < _LONG_SPACES
+               and ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line)]  # _FOOTER_WORDS
+    marked = sum(1 for line in lines if line.strip() and line.lstrip()[0] in _RATING_MARKS)
+    menus = [i for i, line in enumerate(lines) if spaces[i] >= _LONG_SPACES
+             and sum(map(line.count, _MENU_SEPARATORS)) >= 3 and _PHRASE_RE.search(f" {_key(line)} ")]
+    return spaces, keys, key_spaces, phrases, footers, marked, menus
+
+
+#: The first characters of a ``_RATING_ENTRY`` line after its blanks.
+_RATING_MARKS = "(★☆"
+
+
+#: ``_line_lists`` in C: the key table's ``prep_lines`` and the phrases as its needles (a phrase
+#: matches as a run of whole words of a key, as ``_PHRASE_RE`` does). None without the accelerator.
+_PREP_LINES = DEFAULT_KEY.native_tables()[0].prep_lines if native.AVAILABLE else None
+_PHRASE_NEEDLES = native.phrases(PHRASES) if native.AVAILABLE else None
+#: ``_PHRASE_RE.search(f" {_key(text)} ") is not None`` in C (None on a bail code point).
+_HAS_PHRASE = DEFAULT_KEY.native_tables()[0].has_phrase if native.AVAILABLE else None
+#: ``_FOOTER_WORDS`` (spelled out here: they are defined below) for ``prep_lines``, each compared where its
+#: least frequent character (``_FREQUENT_FIRST``) stands.
+_FOOTER_NEEDLES = native.substrings(("للتواصل", "خرى للكاتب", "رابط الخبر بصحيفة"), _FREQUENT_FIRST) \
+    if native.AVAILABLE else None
+#: ``any(w in line for w in _FOOTER_WORDS)`` in C (``trim_line``).
+_FOOTER_WITHIN = _FOOTER_NEEDLES.within if native.AVAILABLE else None
+
+
+def strip_lines(lines: Sequence[str], title: str | None = None, author: str | None = None) -> list[str | None]:
+    """For each line, the rule that marks it as chrome, or None to keep it.
+
+    Lines are expected to be cleaned text (``normalize.clean``). The headline is
+    ``title`` when given, else the first line no rule strips; it is used to
+    recognise title echoes further down. ``author`` (a byline field) lets a line
+    that only names the author be recognised in the head and tail zones.
+    """
+    # Keys of long lines are only read in the head and tail zones: _line_lists skips them, the
+    # zones are filled below. With the accelerator one C call (``Table.prep_lines``) fills the
+    # three lists and searches the keys for the phrases (_line_lists is its Python twin).
+    prep = _PREP_LINES(lines, _KEYED_LEN, _LONG_SPACES, _PHRASE_NEEDLES, _FOOTER_NEEDLES, _RATING_MARKS,
+                       _MENU_SEPARATORS) if native.AVAILABLE else None
+    spaces, keys, key_spaces, phrases, footers, marked, menus = prep if prep is not None else _line_lists(lines)
+    if len(footers) > 8:  # (most documents have none: a list; a set where `in` could cost a scan per line)
+        footers = set(footers)
+    if len(menus) > 8:
+        menus = set(menus)
+    verdicts: list[str | None] = []
+    filled: list[int] = []  # the lines that are not blank
+    open_lines: list[int] = []  # ... and that no single-line rule took
     for i, line in enumerate(lines):
         key = keys[i]
-        verdict = _classify(line, key or None, spaces[i], key_spaces[i], phrases) if line else None
+        # a long line is a menu or nothing (_classify): only the ones that may be a menu are judged
+        verdict = _classify(line, key or None, spaces[i], key_spaces[i], phrases, i in footers) \
+            if line and (spaces[i] < _LONG_SPACES or i in menus) else None
         verdicts.append(verdict)
         if key or line.strip():  # (whitespace keys to nothing: a line with a key is not blank)
             filled.append(i)
@@ -964,15 +1017,16 @@ def strip_lines(lines: Sequence[str], title: str | None = None, author: str | No
         end = filled[-1]  # a text that ends in an open line of more than five words has no trailing label
         if verdicts[end] is not None or key_spaces[end] <= 5:
             _trailing_labels(lines, keys, verdicts, filled)
-        _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx, key_spaces, spaces)
+        _document_furniture(lines, keys, verdicts, filled, tail, title or "", title_idx, key_spaces, spaces, marked)
     return verdicts
 
 
 def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: list[str | None],
                         filled: Sequence[int], tail: Sequence[int], title: str, title_idx: int | None,
-                        key_spaces: Sequence[int], spaces: Sequence[int]) -> None:
+                        key_spaces: Sequence[int], spaces: Sequence[int], marked: int) -> None:
     """Chrome that only a run of lines or a neighbour gives away (``key_spaces[i]`` is ``keys[i].count(" ")``,
-    ``spaces[i]`` is ``lines[i].count(" ")`` or, for a line with more, a count of ``_LONG_SPACES`` or more).
+    ``spaces[i]`` is ``lines[i].count(" ")`` or, for a line with more, a count of ``_LONG_SPACES`` or more;
+    ``marked`` is how many lines have a first non-blank character in ``_RATING_MARKS``: ``_line_lists``).
 
     - ``link_label``: a short line ending in ``:`` that names a link (``'رابط المقال الأول للكاتب:'``,
       ``'للمزيد من المعلومات:'``) when the next line is the bare link.
@@ -998,7 +1052,9 @@ def _document_furniture(lines: Sequence[str], keys: Sequence[str], verdicts: lis
     # shows a legend mark ('*)' or '★'; a legend written with '☆' only is not taken).
     # A _RATING_ENTRY line starts with "(", "★" or "☆" after its blanks (``\s`` is what
     # str.lstrip strips): without three such lines there is no run, and no scan of the zone.
-    if len([i for i in filled if lines[i].lstrip()[:1] in "(★☆"]) >= 3:
+    # (marked counts them over all lines: a line with a non-blank character is filled, and one
+    # of blanks only is not, nor does it key to anything.)
+    if marked >= 3:
         tail_text = "\n".join([lines[i] for i in tail])  # two scans of the zone, not two per line
         if "*)" in tail_text or "★" in tail_text:
             run: list[int] = []
@@ -1402,6 +1458,22 @@ def _has_textlike(text: str, n: int) -> bool:
     return False
 
 
+#: What a rule of ``trim_line`` needs in the line, by group: an ``x`` (navigation_prefix), a colon (lead_in,
+#: with ``_LEAD_IN_HINT``), a dash (lead_in in the head), or any of the others (email_artifact, footer_tail,
+#: and cta_tail's prompts, which count in the last 16 characters only, as there); tag_tail's ``سمات`` is
+#: tested in Python (its letters are too frequent to anchor a scan). ``_TRIM_FLAGS(line)`` is the OR of
+#: the groups of the needles in ``line``.
+_HAS_X, _HAS_COLON, _HAS_DASH, _HAS_OTHER = 1, 2, 4, 8
+_TRIM_NEEDLES = (("x", _HAS_X, 0), ("X", _HAS_X, 0), (":", _HAS_COLON, 0), ("-", _HAS_DASH, 0),
+                 ("–", _HAS_DASH, 0), ("—", _HAS_DASH, 0), ("protected]", _HAS_OTHER, 0),
+                 ("للتواصل", _HAS_OTHER, 0), ("خرى للكاتب", _HAS_OTHER, 0), ("رابط الخبر بصحيفة", _HAS_OTHER, 0),
+                 ("هنا", _HAS_OTHER, 16), ("ere", _HAS_OTHER, 16), ("ERE", _HAS_OTHER, 16))
+#: (Each needle anchored at its rarest character: ``"protected]"`` at its bracket, ``"خرى للكاتب"`` at its خ.)
+_TRIM_FLAGS = native.substrings([n for n, _, _ in _TRIM_NEEDLES], "ى" + _FREQUENT_FIRST + "r]R",
+                                [g for _, g, _ in _TRIM_NEEDLES], [w for _, _, w in _TRIM_NEEDLES]).flags \
+    if native.AVAILABLE else None
+
+
 def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
     """Cut chrome glued to real text; ``(line, None)`` when nothing is cut.
 
@@ -1410,6 +1482,14 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
     >>> trim_line('مهنا التميمي-سبق-الجوف: انطلق فريق نخبة الشمال')
     ('انطلق فريق نخبة الشمال', 'lead_in')
     """
+    if native.AVAILABLE:
+        # one C scan for what each rule needs in the line (_TRIM_NEEDLES): most lines have none, and
+        # nothing is cut from them (the tests below are the same, on the line as cut so far)
+        f = _TRIM_FLAGS(line)
+        if not f & (_HAS_X | _HAS_OTHER) and not (f & _HAS_DASH and head) \
+                and not (f & _HAS_COLON and _LEAD_IN_HINT.match(line)) \
+                and (line[-1:] in _TAG_TAIL_STOPS or "سمات" not in line):
+            return line, None
     rules = []
     m = _NEXT_PREVIOUS.match(line) if "x" in line or "X" in line else None
     if m and _TEXTLIKE.search(line[m.end():]):
@@ -1426,7 +1506,9 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
         if new != line.strip():
             line, _ = new, rules.append("email_artifact")
     # _footer_start inlined (its _FOOTER_WORDS before the finds): most lines have none
-    start = _first_footer(line) if "للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line else None
+    # (with the accelerator one C scan for the three, each compared where its rarest letter stands)
+    start = _first_footer(line) if (_FOOTER_WITHIN(line) if native.AVAILABLE else "للتواصل" in line
+                                    or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) else None
     if start is not None and _has_text_before(line[:start]):
         line, _ = line[:start].rstrip(), rules.append("footer_tail")
     end = line[-16:]  # a prompt closes the line: test its end only (_cta_hint inlined)

@@ -48,6 +48,24 @@ def utf8_len(text: str) -> int:
     return len(text.encode())  # (a lone surrogate raises here, as it always did)
 
 
+def phrases(needles) -> object:
+    """``_native.Phrases`` of ``needles`` (non-empty str) for ``Table.prep_lines``: each is looked for as
+    a run of whole words of a key, ``" " + needle`` followed by ``" "`` in ``" " + key + " "``."""
+    return _native.Phrases(list(needles))
+
+
+def substrings(needles, frequent: str = "", groups=None, windows=None) -> object:
+    """``_native.Substrings`` of ``needles`` (non-empty str): ``.within(text)`` is ``any(n in text for n in
+    needles)`` (``Table.prep_lines`` tests it too), ``.flags(text)`` the OR of ``groups[i]`` (bits, default 1)
+    over the needles in ``text``; a needle with a window ``windows[i] > 0`` counts only when it is in
+    ``text[-windows[i]:]``. Each needle is compared where its least frequent character stands (the last in
+    ``frequent``, which lists characters most frequent first; one missing from it counts as frequent)."""
+    needles = list(needles)
+    anchors = [max(range(len(n)), key=lambda j, n=n: frequent.find(n[j])) for n in needles]
+    return _native.Substrings(needles, anchors, None if groups is None else list(groups),
+                              None if windows is None else list(windows))
+
+
 def nfc_props() -> bytes:
     """uint16 per codepoint below ``_RAW_SIZE`` for ``Table.clean``: the canonical combining class,
     plus 0x100 for a character NFC may compose or decompose (those leave the check to Python)."""
