@@ -446,3 +446,89 @@ def test_long_menu_lines_are_judged_like_python():
     assert verdicts[0] == "menu" and verdicts[1:] == [None] * 4
     with pure():
         assert bp.strip_lines(lines) == verdicts
+
+
+# --- the per-code-point fast tables of Table.clean / Table.hashes and the branch-free runs --------------
+
+# Code points at the edges of the fast tables and of the string kinds (NUL, the ends of Latin-1, of the
+# 2-byte UTF-8 letters and of the BMP, the noncharacters the tables use as tags, astral ones), with what the
+# fast paths leave to the full one: CR, CRLF, lone and inner tatweels, the ZWNJ clean watches, combining marks
+# (reordered, or composing under NFC), long multi replacements (U+FDFA, U+FDFD) and ligatures.
+EDGE = st.sampled_from(
+    ["\x00", "\x01", "\x7f", "\x80", "\x85", "\xa0", "\xa1", "\xad", "\xff", "\u0100", "\u07ff", "\u0800",
+     "\ufdfa", "\ufdfd", "\ufefb", "\ufffd", "\ufffe", "\uffff", "\U00010000", "\U0010ffff", "\U0001F600",
+     " ", " ", "\n", "\n\n\n", "\r", "\r\n", "\t", "\u2028", "\u0640", "\u0640\u0640", "\u200c",
+     "\u064e", "\u0650\u064e", "\u0654", "\u0301", "e\u0301", "\u0316", "ب", "كتاب", "a"])
+EDGE_TEXTS = st.one_of(
+    st.lists(st.one_of(ALPHABET, EDGE), max_size=80).map("".join),
+    st.lists(st.sampled_from([chr(c) for c in range(0x100)]), max_size=60).map("".join),  # 1-byte kind
+    st.lists(st.sampled_from(["ب", " ", "\n", "\u064e", "\u0640", "\r", "\U0001F600"]), max_size=60).map("".join),
+)
+
+
+@needs_native
+@settings(max_examples=600, deadline=None)
+@given(EDGE_TEXTS)
+def test_clean_fast_table_equals_python(text):
+    """Table.clean's cleanfast table and branch-free runs: same str (so the same canonical kind) as Python."""
+    fast = clean(text)
+    with pure():
+        slow = clean(text)
+    assert fast == slow
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(EDGE_TEXTS, st.sampled_from([-1, 0x0640, ord("ب"), ord("a"), 0x064E]),
+       st.sampled_from([-1, 0x200C, ord("ب"), ord("a"), 0x064E, 0x0301, 0xFFFD]))
+def test_clean_fast_table_follows_lone_and_watch(text, lone, watch):
+    """The cleanfast table is built for the `lone` and `watch` of the call (and rebuilt when they change):
+    a table that served other arguments answers like a new one; the watch flag says whether the text has it."""
+    from dedupe.text.normalize import _DASH_CP, _TATWEEL_CP, _ZWNJ_CP, _native_clean
+
+    shared = _native_clean()
+    shared.clean(text, _TATWEEL_CP, _DASH_CP, _ZWNJ_CP)
+    got = shared.clean(text, lone, _DASH_CP, watch)
+    assert got == _native_clean.__wrapped__().clean(text, lone, _DASH_CP, watch)
+    if got is not None and watch >= 0:
+        assert bool(got[2]) == (chr(watch) in got[0])
+    assert shared.clean(text, _TATWEEL_CP, _DASH_CP, _ZWNJ_CP) == _native_clean.__wrapped__().clean(
+        text, _TATWEEL_CP, _DASH_CP, _ZWNJ_CP)
+
+
+def _lines_bytes_or_error(lines, skip):
+    try:
+        return TokenHasher().lines_bytes(lines, skip)
+    except UnicodeEncodeError:
+        return "UnicodeEncodeError"
+
+
+@needs_native
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(EDGE_TEXTS, st.lists(st.one_of(EDGE, st.sampled_from(["\ud800", "\udfff"])), max_size=40).map("".join)),
+       st.sampled_from(["set", "dict", "empty", "tuple"]), st.sets(st.integers(0, 6)))
+def test_token_hashes_fast_table_equal_python(text, container, drop):
+    """Table.hashes_lines' utf8fast table and two passes, on raw and cleaned lines of every kind, with each kind
+    of skip container: the same bytes as Python (or the same error on a lone surrogate)."""
+    skip = {"set": drop, "dict": dict.fromkeys(drop, "rule"), "empty": {}, "tuple": tuple(drop)}[container]
+    for lines in (text.split("\n"), clean(text.replace("\ud800", "").replace("\udfff", "")).split("\n")):
+        fast = _lines_bytes_or_error(lines, skip)
+        with pure():
+            slow = _lines_bytes_or_error(lines, skip)
+        assert fast == slow
+
+
+EDGE_LINES = st.lists(st.lists(st.one_of(LINE_PARTS, st.sampled_from(["\xff", "\u0100", "\uffff", "\U0010ffff", "\x00",
+                                                                      "\n\n\n", " \n ", "\u200b"])),
+                               max_size=8).map("".join), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(EDGE_LINES, st.sets(st.integers(0, 12)))
+def test_join_kept_branch_free_equals_its_definition(lines, drop):
+    """join_tidy's branch-free loop for each pair of line and result kinds: the same str (same kind) as the definition."""
+    from dedupe.text.normalize import join_kept
+
+    want = _join_kept_definition(lines, drop)
+    for container in (drop, dict.fromkeys(drop, "rule")):
+        assert join_kept(lines, container) == want

@@ -67,7 +67,19 @@ typedef struct {
     Py_ssize_t maxmulti;   /* the longest multi replacement (1 when there is none) */
     uint16_t *fast16;      /* built on first use by the key loops: per BMP code point, its one-character
                               non-space replacement below 0xFFFF, FAST16_SPACE for a whitespace one, else 0 */
+    uint8_t (*utf8fast)[4];  /* built on first use by hash_chars: per BMP code point, the UTF-8 of its
+                              one-character non-space non-surrogate replacement in [0:3] and its length in [3]
+                              (UTF8FAST_SPACE for a whitespace replacement, 0: the full path) */
+    uint16_t *cleanfast;   /* built by clean for (cleanfast_lone, cleanfast_watch): per BMP code point that is
+                              not CR nor `lone`, its replacement when it is one ordinary character (not ' ',
+                              '\n', `watch`, NUL or >= 0xFFFE; combining class 0 and not NFC_MAYBE),
+                              CLEANFAST_SPACE / CLEANFAST_NL for one ' ' / '\n', else 0: the full path */
+    int cleanfast_lone, cleanfast_watch;
 } TableObject;
+
+#define UTF8FAST_SPACE 0xFF
+#define CLEANFAST_SPACE 0xFFFF
+#define CLEANFAST_NL 0xFFFE
 
 #define FAST16_SPACE 0xFFFF
 
@@ -79,6 +91,8 @@ static void Table_dealloc(TableObject *self) {
     PyMem_Free(self->multi_at);
     PyMem_Free(self->props);
     PyMem_Free(self->fast16);
+    PyMem_Free(self->utf8fast);
+    PyMem_Free(self->cleanfast);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -89,7 +103,9 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*O!|y*", kwlist, &codes, &PyList_Type, &multi, &props))
         return -1;
     PyMem_Free(self->props);
+    PyMem_Free(self->cleanfast);  /* (it depends on props) */
     self->props = NULL;
+    self->cleanfast = NULL;
     self->nprops = 0;
     if (props.buf) {
         self->nprops = props.len / 2;
@@ -107,7 +123,10 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     PyMem_Free(self->multi);
     PyMem_Free(self->multi_at);
     PyMem_Free(self->fast16);
+    PyMem_Free(self->utf8fast);
+    PyMem_Free(self->cleanfast);
     self->codes = NULL; self->multi = NULL; self->multi_at = NULL; self->fast16 = NULL;
+    self->utf8fast = NULL; self->cleanfast = NULL;
     self->ncodes = codes.len / 4;
     self->codes = PyMem_Malloc(codes.len ? codes.len : 4);
     if (!self->codes) { PyBuffer_Release(&codes); PyErr_NoMemory(); return -1; }
@@ -260,37 +279,6 @@ static inline int utf8_put(unsigned char *tok, Py_ssize_t *len, Py_UCS4 c) {
     return 0;
 }
 
-typedef struct {
-    unsigned char *tok;   /* scratch for the UTF-8 of one token */
-    Py_ssize_t tokcap;
-    uint64_t *hashes;     /* the token hashes of the text */
-    Py_ssize_t nhash, hashcap;
-} HashState;
-
-static int hs_init(HashState *s) {
-    s->tokcap = 256; s->hashcap = 64; s->nhash = 0;
-    s->tok = PyMem_Malloc(s->tokcap);
-    s->hashes = PyMem_Malloc(sizeof(uint64_t) * s->hashcap);
-    if (!s->tok || !s->hashes) { PyMem_Free(s->tok); PyMem_Free(s->hashes); PyErr_NoMemory(); return -1; }
-    return 0;
-}
-
-static void hs_free(HashState *s) {
-    PyMem_Free(s->tok);
-    PyMem_Free(s->hashes);
-}
-
-static int hs_push(HashState *s, uint64_t h) {
-    if (s->nhash == s->hashcap) {
-        Py_ssize_t cap = s->hashcap * 2;
-        uint64_t *nb = PyMem_Realloc(s->hashes, sizeof(uint64_t) * cap);
-        if (!nb) { PyErr_NoMemory(); return -1; }
-        s->hashes = nb; s->hashcap = cap;
-    }
-    s->hashes[s->nhash++] = h;
-    return 0;
-}
-
 /* Py_UNICODE_ISSPACE (the whitespace of str.split()), answering the letters below U+1680 inline: the only
    whitespace there is U+0085 and U+00A0 (tests/test_perf_equivalence.py checks every codepoint of it). */
 static inline int is_space(Py_UCS4 c) {
@@ -299,58 +287,139 @@ static inline int is_space(Py_UCS4 c) {
     return Py_UNICODE_ISSPACE(c);
 }
 
-/* One translated code point: whitespace ends the current token (its UTF-8 in *tok, *len bytes, room for
-   *cap: hash_chars' locals) and pushes its hash, anything else extends it. Returns 0, 1 on a surrogate
-   (str.encode would raise), -1 on a memory error. */
-static inline Py_ALWAYS_INLINE int hs_put(HashState *s, unsigned char **tok, Py_ssize_t *len, Py_ssize_t *cap,
-                                          Py_UCS4 c) {
-    if (is_space(c)) {
-        if (!*len) return 0;
-        uint64_t h = XXH3_64bits(*tok, (size_t)*len);
-        *len = 0;
-        return hs_push(s, h);
+/* self->utf8fast, built on first use; -1 on a memory error. */
+static int table_utf8fast(TableObject *self) {
+    if (self->utf8fast) return 0;
+    uint8_t (*f)[4] = PyMem_Malloc(sizeof(*f) * 0x10000);
+    if (!f) { PyErr_NoMemory(); return -1; }
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) {
+        int32_t code = (Py_ssize_t)ch < self->ncodes ? self->codes[ch] : (int32_t)ch;
+        memset(f[ch], 0, 4);
+        if (code < 0 || code >= 0x10000 || (code >= 0xD800 && code <= 0xDFFF)) continue;  /* the full path */
+        if (is_space((Py_UCS4)code)) { f[ch][3] = UTF8FAST_SPACE; continue; }
+        Py_ssize_t len = 0;
+        unsigned char b[4];
+        utf8_put(b, &len, (Py_UCS4)code);
+        memcpy(f[ch], b, (size_t)len);
+        f[ch][3] = (uint8_t)len;
     }
-    if (*len + 4 > *cap) {
-        unsigned char *nb = PyMem_Realloc(*tok, *cap * 2);
-        if (!nb) { PyErr_NoMemory(); return -1; }
-        *tok = nb;
-        *cap *= 2;
-    }
-    return utf8_put(*tok, len, c) < 0 ? 1 : 0;
+    self->utf8fast = f;
+    return 0;
 }
 
-/* Token hashes of the `n` code points at `data` (of the given kind) into s->hashes.
-   Returns 0, 1 on a bail code point or a surrogate, -1 on a memory error. Always inlined into
-   hash_text with a constant kind, so each string kind gets its own loop. */
+typedef struct {
+    unsigned char *tok;   /* the UTF-8 of the tokens of one text, back to back (4 bytes of slack past tokcap) */
+    Py_ssize_t tokcap;
+    Py_ssize_t *ends;     /* where a token ends in tok, at each whitespace code point (two in a row: an empty
+                             token) and at the end */
+    Py_ssize_t endcap;
+    uint64_t *hashes;     /* the token hashes of the text */
+    Py_ssize_t nhash, hashcap;
+} HashState;
+
+static int hs_init(HashState *s) {
+    s->tokcap = 256; s->endcap = 64; s->hashcap = 64; s->nhash = 0;
+    s->tok = PyMem_Malloc(s->tokcap + 4);
+    s->ends = PyMem_Malloc(sizeof(Py_ssize_t) * s->endcap);
+    s->hashes = PyMem_Malloc(sizeof(uint64_t) * s->hashcap);
+    if (!s->tok || !s->ends || !s->hashes) {
+        PyMem_Free(s->tok); PyMem_Free(s->ends); PyMem_Free(s->hashes);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void hs_free(HashState *s) {
+    PyMem_Free(s->tok);
+    PyMem_Free(s->ends);
+    PyMem_Free(s->hashes);
+}
+
+/* Room for `bytes` bytes of UTF-8 (and 4 of slack) and `ends` token ends; -1 on a memory error. */
+static int hs_reserve(HashState *s, Py_ssize_t bytes, Py_ssize_t ends) {
+    if (bytes > s->tokcap) {
+        Py_ssize_t cap = bytes > 2 * s->tokcap ? bytes : 2 * s->tokcap;
+        unsigned char *nb = PyMem_Realloc(s->tok, cap + 4);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        s->tok = nb; s->tokcap = cap;
+    }
+    if (ends > s->endcap) {
+        Py_ssize_t cap = ends > 2 * s->endcap ? ends : 2 * s->endcap;
+        Py_ssize_t *nb = PyMem_Realloc(s->ends, sizeof(Py_ssize_t) * cap);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        s->ends = nb; s->endcap = cap;
+    }
+    return 0;
+}
+
+/* Token hashes of the `n` code points at `data` (of the given kind) into s->hashes. Returns 0, 1 on a bail
+   code point or a surrogate, -1 on a memory error. Always inlined into hash_text with a constant kind, so
+   each string kind gets its own loop.
+   Two passes: the UTF-8 of the translated text without its whitespace into s->tok, with where each token
+   ends; then the xxh3 of each non-empty token. A BMP code point that translates to one character (the
+   common case) takes the utf8fast table and no branch on whether it is whitespace (too frequent to predict
+   in a loop that hashes as it goes). The buffers have room for the rest of the text at each code point:
+   3 bytes and one end per fast code point (checked again on the full path only). */
 static inline Py_ALWAYS_INLINE int hash_chars(TableObject *self, int kind, const void *data, Py_ssize_t n, HashState *s) {
     const int32_t *codes = self->codes;
+    const uint8_t (*fast)[4] = (const uint8_t (*)[4])self->utf8fast;
     Py_ssize_t ncodes = self->ncodes;
+    if (hs_reserve(s, 3 * n, n + 1) < 0) return -1;
     unsigned char *tok = s->tok;
-    Py_ssize_t len = 0, cap = s->tokcap;
-    int r = 0;
-    for (Py_ssize_t i = 0; i < n && !r; i++) {
+    Py_ssize_t *ends = s->ends;
+    Py_ssize_t len = 0, nt = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = kind == PyUnicode_1BYTE_KIND ? ((const Py_UCS1 *)data)[i]
                    : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i] : ((const Py_UCS4 *)data)[i];
-        int32_t code = (Py_ssize_t)ch < ncodes ? codes[ch] : (int32_t)ch;
-        if ((uint32_t)code - 0xA1u < 0x800u - 0xA1u && len + 2 <= cap) {
-            /* the common case in Arabic text: a letter of two UTF-8 bytes (U+00A1..U+07FF, none is whitespace) */
-            tok[len] = (unsigned char)(0xC0 | (code >> 6));
-            tok[len + 1] = (unsigned char)(0x80 | (code & 0x3F));
-            len += 2;
+        if (kind != PyUnicode_4BYTE_KIND || ch < 0x10000) {
+            const uint8_t *e = fast[ch];
+            unsigned el = e[3];
+            if (el) {
+                unsigned sp = el == UTF8FAST_SPACE;
+                memcpy(tok + len, e, 4);  /* (the bytes past the character's are overwritten or not read) */
+                ends[nt] = len;
+                nt += sp;
+                len += el & (sp - 1);     /* (0 for whitespace) */
+                continue;
+            }
         }
-        else if (code >= 0) r = hs_put(s, &tok, &len, &cap, (Py_UCS4)code);
+        int32_t code = (Py_ssize_t)ch < ncodes ? codes[ch] : (int32_t)ch;
+        const Py_UCS4 *cps;
+        Py_ssize_t m;
+        Py_UCS4 one = (Py_UCS4)code;
+        if (code >= 0) { cps = &one; m = 1; }
         else if (code == CODE_DELETE) continue;
-        else if (code == CODE_BAIL) r = 1;
+        else if (code == CODE_BAIL) return 1;
         else {
-            Py_ssize_t m = CODE_MULTI_BASE - code;
-            for (Py_ssize_t j = self->multi_at[m]; j < self->multi_at[m + 1] && !r; j++)
-                r = hs_put(s, &tok, &len, &cap, self->multi[j]);
+            Py_ssize_t q = CODE_MULTI_BASE - code;
+            cps = self->multi + self->multi_at[q];
+            m = self->multi_at[q + 1] - self->multi_at[q];
+        }
+        if (hs_reserve(s, len + 4 * m + 3 * (n - i - 1), nt + m + (n - i - 1) + 1) < 0) return -1;
+        tok = s->tok;
+        ends = s->ends;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (is_space(cps[j])) ends[nt++] = len;
+            else if (utf8_put(tok, &len, cps[j]) < 0) return 1;  /* a surrogate: str.encode would raise */
         }
     }
-    if (!r && len) r = hs_push(s, XXH3_64bits(tok, (size_t)len));
-    s->tok = tok;
-    s->tokcap = cap;
-    return r;
+    ends[nt++] = len;
+    if (nt > s->hashcap) {
+        Py_ssize_t cap = nt > 2 * s->hashcap ? nt : 2 * s->hashcap;
+        uint64_t *nb = PyMem_Realloc(s->hashes, sizeof(uint64_t) * cap);
+        if (!nb) { PyErr_NoMemory(); return -1; }
+        s->hashes = nb; s->hashcap = cap;
+    }
+    uint64_t *hashes = s->hashes;
+    Py_ssize_t nhash = 0, prev = 0;
+    for (Py_ssize_t t = 0; t < nt; t++) {
+        Py_ssize_t end = ends[t];
+        if (end > prev) hashes[nhash++] = XXH3_64bits(tok + prev, (size_t)(end - prev));
+        prev = end;
+    }
+    s->nhash = nhash;
+    return 0;
 }
 
 /* The token hashes of key(text) into s (reset first): 0, 1 on a bail code point or a surrogate, -1 on error. */
@@ -358,6 +427,7 @@ static int hash_text(TableObject *self, PyObject *text, HashState *s) {
     s->nhash = 0;
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (!self->utf8fast && table_utf8fast(self) < 0) return -1;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND: return hash_chars(self, PyUnicode_1BYTE_KIND, data, n, s);
     case PyUnicode_2BYTE_KIND: return hash_chars(self, PyUnicode_2BYTE_KIND, data, n, s);
@@ -387,11 +457,13 @@ static PyObject *Table_hashes_lines(TableObject *self, PyObject *args) {
     if (!result) return NULL;
     HashState s;
     if (hs_init(&s) < 0) { Py_DECREF(result); return NULL; }
+    int skip_dict = PyDict_CheckExact(skip);
+    if (skip_dict && PyDict_GET_SIZE(skip) == 0) skip = Py_None;  /* (nothing to look up per line) */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i), *item;
         if (skip != Py_None) {
             PyObject *key = PyLong_FromSsize_t(i);
-            int skipped = key ? PySequence_Contains(skip, key) : -1;
+            int skipped = !key ? -1 : skip_dict ? PyDict_Contains(skip, key) : PySequence_Contains(skip, key);
             Py_XDECREF(key);
             if (skipped < 0) goto error;
             if (skipped) {
@@ -419,6 +491,34 @@ error:
     return NULL;
 }
 
+/* clean's pending separator (see Table_clean): its length, its first code point (a second is '\n'), and the
+   next one after a character (0), a '\n' (1) or a ' ' (2). */
+static const Py_ssize_t CLEAN_SEPLEN[4] = {0, 1, 1, 2};
+static const Py_UCS4 CLEAN_SEPCH[4] = {0, ' ', '\n', '\n'};
+static const uint8_t CLEAN_NEXT[3][4] = {{0, 0, 0, 0}, {2, 2, 3, 3}, {1, 1, 2, 3}};
+
+/* self->cleanfast for these `lone` and `watch` (rebuilt when they change); -1 on a memory error. */
+static int table_cleanfast(TableObject *self, int lone, int watch) {
+    if (self->cleanfast && self->cleanfast_lone == lone && self->cleanfast_watch == watch) return 0;
+    uint16_t *f = self->cleanfast ? self->cleanfast : PyMem_Malloc(sizeof(uint16_t) * 0x10000);
+    if (!f) { PyErr_NoMemory(); return -1; }
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) {
+        int32_t code = (Py_ssize_t)ch < self->ncodes ? self->codes[ch] : (int32_t)ch;
+        uint16_t v = 0;  /* the full path: CR, `lone`, delete, bail, multi, NUL, astral, watch, a mark... */
+        if (ch == '\r' || (int)ch == lone) v = 0;
+        else if (code == ' ') v = CLEANFAST_SPACE;
+        else if (code == '\n') v = CLEANFAST_NL;
+        else if (code > 0 && code < CLEANFAST_NL && code != watch
+                 && (!self->props || (code < self->nprops && self->props[code] == 0)))
+            v = (uint16_t)code;
+        f[ch] = v;
+    }
+    self->cleanfast = f;
+    self->cleanfast_lone = lone;
+    self->cleanfast_watch = watch;
+    return 0;
+}
+
 /*
  * clean(text, lone=-1, dash=-1, watch=-1): translate, then tidy like normalize._tidy:
  *   runs of ' ' -> one ' '; ' \n' / '\n ' -> '\n'; 3+ '\n' -> '\n\n'; strip ' ' and '\n' at both ends.
@@ -427,45 +527,55 @@ error:
  * and a run of `lone` code points with whitespace (str.isspace) or an edge on both sides is read as one `dash`
  * (normalize._dash_lone_tatweel); any other `lone` is translated as the table says.
  * Returns (text, whether NFC may still change it, whether the text has the code point `watch`).
+ * A BMP code point the cleanfast table answers (one ordinary character of class 0, a ' ' or a '\n') takes
+ * the short path; the rest the full one. The output buffer always has room for the rest of the text
+ * (n + the extra code points of the multi replacements met so far): no check per code point.
  */
 static PyObject *Table_clean(TableObject *self, PyObject *args) {
     PyObject *text;
     int lone = -1, dash = -1, watch = -1;
     if (!PyArg_ParseTuple(args, "U|iii", &text, &lone, &dash, &watch)) return NULL;
     if (lone >= 0 && dash < 0) { PyErr_SetString(PyExc_ValueError, "clean() needs a dash for its lone code point"); return NULL; }
-    Out o;
-    if (out_init(&o, PyUnicode_GET_LENGTH(text)) < 0) return NULL;
-    int bail = 0, err = 0, seen_watch = 0;
-    /* pending separator: 0 none, 1 spaces only, >=2 newlines (count in nl) */
-    int spaces = 0;
-    Py_ssize_t nl = 0;
+    if (table_cleanfast(self, lone, watch) < 0) return NULL;
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t cap = n < 16 ? 16 : n, extra = 0, w = 0;
+    Py_UCS4 *buf = PyMem_Malloc(sizeof(Py_UCS4) * (cap + 2)), maxc = 0;  /* (+2: the separator stores) */
+    if (!buf) return PyErr_NoMemory();
+    int bail = 0, seen_watch = 0;
+    /* the pending separator since the last character written: 0 none, 1 spaces only, 2 one '\n',
+       3 more '\n' (with or without spaces); a character first writes the CLEAN_SEPLEN[pend] code points
+       CLEAN_SEPCH[pend], '\n' (none at the start) */
+    unsigned pend = 0;
     /* NFC: marks out of canonical order are reordered here (that is all NFC does when no character
        can compose or decompose); a character that may compose or decompose sets needs_nfc. */
     int needs_nfc = self->props == NULL;
     unsigned last_ccc = 0;
     const uint16_t *props = self->props;
+    const uint16_t *fast = self->cleanfast;
     Py_ssize_t nprops = self->nprops;
+    /* the pending separator before a character (none at the start) */
+#define CLEAN_FLUSH()                                                                               \
+    do {                                                                                            \
+        if (pend) {                                                                                 \
+            if (w) {                                                                                \
+                buf[w] = CLEAN_SEPCH[pend]; buf[w + 1] = '\n'; w += CLEAN_SEPLEN[pend];              \
+                last_ccc = 0;                                                                       \
+            }                                                                                       \
+            pend = 0;                                                                               \
+        }                                                                                           \
+    } while (0)
 #define CLEAN_EMIT(C)                                                                               \
     do {                                                                                            \
         Py_UCS4 c = (C);                                                                            \
-        if (c == ' ') { spaces = 1; }                                                               \
-        else if (c == '\n') { nl++; }                                                               \
+        if (c == ' ') { pend = CLEAN_NEXT[2][pend]; }                                               \
+        else if (c == '\n') { pend = CLEAN_NEXT[1][pend]; }                                         \
         else {                                                                                      \
-            if (o.len) {                                                                            \
-                if (nl) {                                                                           \
-                    Py_ssize_t k = nl > 2 ? 2 : nl;                                                 \
-                    for (Py_ssize_t q = 0; q < k && !err; q++) if (out_push(&o, '\n') < 0) err = 1; \
-                    last_ccc = 0;                                                                   \
-                } else if (spaces) {                                                                \
-                    if (out_push(&o, ' ') < 0) err = 1;                                             \
-                    last_ccc = 0;                                                                   \
-                }                                                                                   \
-            }                                                                                       \
-            spaces = 0; nl = 0;                                                                     \
+            CLEAN_FLUSH();                                                                          \
             if ((int)c == watch) seen_watch = 1;                                                    \
-            if (!err && out_push(&o, c) < 0) err = 1;                                               \
-            if (err) bail = 1;                                                                      \
-            else if (!needs_nfc) {                                                                  \
+            buf[w++] = c; maxc |= c;                                                                \
+            if (!needs_nfc) {                                                                       \
                 if ((Py_ssize_t)c >= nprops) { needs_nfc = 1; }                                     \
                 else {                                                                              \
                     unsigned pr = props[c];                                                         \
@@ -474,29 +584,48 @@ static PyObject *Table_clean(TableObject *self, PyObject *args) {
                     else if (ccc == 0) last_ccc = 0;                                                \
                     else if (last_ccc > ccc) {                                                      \
                         /* move c back past the marks of a higher class (stable: equal classes keep order) */ \
-                        Py_ssize_t j = o.len - 1;                                                   \
+                        Py_ssize_t j = w - 1;                                                       \
                         while (j > 0) {                                                             \
-                            Py_UCS4 prev = o.buf[j - 1];                                            \
+                            Py_UCS4 prev = buf[j - 1];                                              \
                             unsigned pc = (Py_ssize_t)prev < nprops ? (props[prev] & 0xFF) : 0;     \
                             if (pc <= ccc) break;                                                   \
-                            o.buf[j] = prev;                                                        \
+                            buf[j] = prev;                                                          \
                             j--;                                                                    \
                         }                                                                           \
-                        o.buf[j] = c;                                                               \
+                        buf[j] = c;                                                                 \
                     } else last_ccc = ccc;                                                          \
-                }                                                                               \
+                }                                                                                   \
             }                                                                                       \
         }                                                                                           \
     } while (0)
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const int32_t *codes = self->codes;
     const Py_ssize_t ncodes = self->ncodes;
     Py_ssize_t plain_until = 0;  /* the rest of a run of `lone` that is not alone: translated as it is */
-    /* one loop per string kind (READ reads code point k of the text) */
-#define CLEAN_LOOP(READ)                                                                            \
+    /* one loop per string kind (READ reads code point k of the text; BMP(ch): whether ch < 0x10000). The
+       run of code points the cleanfast table answers is done without branches (a ' ' or '\n' in Arabic text
+       is too frequent to predict): a character writes the pending separator, then itself; a ' ' or '\n'
+       only updates it. The rest takes the full path, one code point at a time. */
+#define CLEAN_LOOP(READ, BMP)                                                                       \
     for (Py_ssize_t i = 0; i < n && !bail; i++) {                                                   \
+        Py_ssize_t w0 = w;                                                                          \
+        unsigned started = w != 0;                                                                  \
+        for (; i < n; i++) {                                                                        \
+            Py_UCS4 ch = READ(i);                                                                   \
+            if (!BMP(ch)) break;                                                                    \
+            Py_UCS4 v = fast[ch];                                                                   \
+            if (!v) break;                                                                          \
+            unsigned cls = ((v + 2) >> 16) + ((v + 1) >> 16);  /* 0 a character, 1 '\n', 2 ' ' */    \
+            unsigned is_char = cls == 0;                                                            \
+            buf[w] = CLEAN_SEPCH[pend]; buf[w + 1] = '\n';                                          \
+            Py_ssize_t k = CLEAN_SEPLEN[pend] & -(Py_ssize_t)(is_char & started);                   \
+            buf[w + k] = v;                                                                         \
+            w += k + is_char;                                                                       \
+            started |= is_char;                                                                     \
+            maxc |= v & -(Py_UCS4)is_char;                                                          \
+            pend = CLEAN_NEXT[cls][pend];                                                           \
+        }                                                                                           \
+        if (w != w0) last_ccc = 0;                                                                  \
+        if (i >= n) break;                                                                          \
         Py_UCS4 ch = READ(i);                                                                       \
         if (ch == '\r') {                                                                           \
             if (i + 1 < n && READ(i + 1) == '\n') continue;  /* CRLF: the LF follows */             \
@@ -515,27 +644,42 @@ static PyObject *Table_clean(TableObject *self, PyObject *args) {
         else if (code == CODE_BAIL) bail = 1;                                                       \
         else {                                                                                      \
             Py_ssize_t m = CODE_MULTI_BASE - code;                                                  \
-            for (Py_ssize_t q = self->multi_at[m]; q < self->multi_at[m + 1] && !bail; q++) CLEAN_EMIT(self->multi[q]); \
+            Py_ssize_t more = self->multi_at[m + 1] - self->multi_at[m] - 1;                        \
+            if (more > 0) {  /* room for the rest of the text again */                              \
+                extra += more;                                                                      \
+                if (n + extra > cap) {                                                              \
+                    Py_ssize_t ncap = n + extra > 2 * cap ? n + extra : 2 * cap;                    \
+                    Py_UCS4 *nb = PyMem_Realloc(buf, sizeof(Py_UCS4) * (ncap + 2));                 \
+                    if (!nb) { PyMem_Free(buf); return PyErr_NoMemory(); }                          \
+                    buf = nb; cap = ncap;                                                           \
+                }                                                                                   \
+            }                                                                                       \
+            for (Py_ssize_t q = self->multi_at[m]; q < self->multi_at[m + 1]; q++) CLEAN_EMIT(self->multi[q]); \
         }                                                                                           \
     }
 #define READ1(k) ((Py_UCS4)((const Py_UCS1 *)data)[k])
 #define READ2(k) ((Py_UCS4)((const Py_UCS2 *)data)[k])
 #define READ4(k) (((const Py_UCS4 *)data)[k])
+#define BMP_ALWAYS(ch) 1
+#define BMP_CHECK(ch) ((ch) < 0x10000)
     switch (kind) {
-    case PyUnicode_1BYTE_KIND: CLEAN_LOOP(READ1); break;
-    case PyUnicode_2BYTE_KIND: CLEAN_LOOP(READ2); break;
-    default: CLEAN_LOOP(READ4); break;
+    case PyUnicode_1BYTE_KIND: CLEAN_LOOP(READ1, BMP_ALWAYS); break;
+    case PyUnicode_2BYTE_KIND: CLEAN_LOOP(READ2, BMP_ALWAYS); break;
+    default: CLEAN_LOOP(READ4, BMP_CHECK); break;
     }
 #undef READ1
 #undef READ2
 #undef READ4
+#undef BMP_ALWAYS
+#undef BMP_CHECK
 #undef CLEAN_LOOP
 #undef CLEAN_EMIT
-    if (err) { PyMem_Free(o.buf); return NULL; }
-    if (bail) { PyMem_Free(o.buf); Py_RETURN_NONE; }
-    PyObject *s = out_finish(&o);
-    if (!s) return NULL;
-    return Py_BuildValue("(Nii)", s, needs_nfc, seen_watch);
+#undef CLEAN_FLUSH
+    if (bail) { PyMem_Free(buf); Py_RETURN_NONE; }
+    Out o = {buf, w, cap, maxc};  /* (maxc is the OR of the code points: below the same powers of two as the max) */
+    PyObject *r = out_finish(&o);
+    if (!r) return NULL;
+    return Py_BuildValue("(Nii)", r, needs_nfc, seen_watch);
 }
 
 /* ---- strip_lines' per-line lists -------------------------------------------------- */
@@ -1404,12 +1548,16 @@ typedef struct { const char *buf; Py_ssize_t len; } LineEntry;
 /* Whether an equal line is already in the table (else it is added). The slot hash mixes every token
    (lines that differ in one middle token must not share a probe chain); equality is checked on all bytes. */
 static inline int line_seen(LineEntry *t, size_t mask, const char *buf, Py_ssize_t len) {
-    uint64_t h = (uint64_t)len;
+    /* (the tokens are xxh3 hashes already: two running sums, the second one order-dependent, keep the
+       loop free of a multiply chain; one mix at the end) */
+    uint64_t s1 = 0, s2 = 0;
     for (Py_ssize_t k = 0; k < len; k += 8) {
         uint64_t tok;
         memcpy(&tok, buf + k, 8);
-        h = (h ^ tok) * 0x9E3779B97F4A7C15ull;
+        s1 += tok;
+        s2 += s1;
     }
+    uint64_t h = (s1 ^ (s2 << 32 | s2 >> 32) ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull;
     size_t i = (size_t)(h ^ (h >> 29)) & mask;
     while (t[i].buf) {
         if (t[i].len == len && memcmp(t[i].buf, buf, (size_t)len) == 0) return 1;
@@ -1643,7 +1791,7 @@ static PyObject *join_tidy(PyObject *mod, PyObject *args) {
         int skipped = 0;
         if (skip != Py_None) {
             PyObject *key = PyLong_FromSsize_t(i);
-            skipped = key ? PySequence_Contains(skip, key) : -1;
+            skipped = !key ? -1 : PyDict_CheckExact(skip) ? PyDict_Contains(skip, key) : PySequence_Contains(skip, key);
             Py_XDECREF(key);
             if (skipped < 0) goto done;
         }
@@ -1658,33 +1806,52 @@ static PyObject *join_tidy(PyObject *mod, PyObject *args) {
     {
         const int okind = PyUnicode_KIND(result);
         void *odata = PyUnicode_DATA(result);
-        Py_ssize_t pos = 0, nl = 0;
-        int spaces = 0, first = 1, bail = 0;
-        Py_UCS4 maxchar = 0;
+        Py_ssize_t pos = 0;
+        unsigned pend = 0;  /* the pending separator, as in Table_clean (CLEAN_SEPLEN, CLEAN_SEPCH, CLEAN_NEXT) */
+        int first = 1, bail = 0;
+        Py_UCS4 maxchar = 0;  /* (an OR of the code points written: below the same powers of two as their max) */
+        /* One line of kind T into the result of kind O, without a branch on ' ' and '\n' (as in Table_clean).
+           The stores past pos stay within total (pos is at most the code points read so far, and total
+           counts one joining '\n' more than there are) or overwrite the terminator, set again at the end. */
+#define JOIN_LINE(T, O)                                                                             \
+        do {                                                                                        \
+            const T *s_ = (const T *)data;                                                          \
+            O *o_ = (O *)odata;                                                                     \
+            unsigned started = pos != 0;                                                            \
+            for (Py_ssize_t j = 0; j < len; j++) {                                                  \
+                Py_UCS4 c = s_[j];                                                                  \
+                if (c <= maxv && (isvar[c >> 3] >> (c & 7) & 1)) { bail = 1; break; }               \
+                unsigned cls = ((unsigned)(c == ' ') << 1) | (unsigned)(c == '\n');                 \
+                unsigned is_char = cls == 0;                                                        \
+                o_[pos] = (O)CLEAN_SEPCH[pend]; o_[pos + 1] = '\n';                                 \
+                Py_ssize_t k = CLEAN_SEPLEN[pend] & -(Py_ssize_t)(is_char & started);               \
+                o_[pos + k] = (O)c;                                                                 \
+                pos += k + is_char;                                                                 \
+                started |= is_char;                                                                 \
+                maxchar |= c & -(Py_UCS4)is_char;                                                   \
+                pend = CLEAN_NEXT[cls][pend];                                                       \
+            }                                                                                       \
+        } while (0)
         for (Py_ssize_t i = 0; i < n && !bail; i++) {
             if (!kept[i]) continue;
-            if (!first) nl++;  /* the joining '\n' */
+            if (!first) pend = CLEAN_NEXT[1][pend];  /* the joining '\n' */
             first = 0;
             PyObject *line = PyList_GET_ITEM(lines, i);
             const int kind = PyUnicode_KIND(line);
             const void *data = PyUnicode_DATA(line);
             const Py_ssize_t len = PyUnicode_GET_LENGTH(line);
-            for (Py_ssize_t j = 0; j < len; j++) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, j);
-                if (c == ' ') { spaces = 1; continue; }
-                if (c == '\n') { nl++; continue; }
-                if (c <= maxv && (isvar[c >> 3] >> (c & 7) & 1)) { bail = 1; break; }
-                if (pos) {
-                    if (nl) {
-                        PyUnicode_WRITE(okind, odata, pos, '\n'); pos++;
-                        if (nl > 1) { PyUnicode_WRITE(okind, odata, pos, '\n'); pos++; }
-                    } else if (spaces) { PyUnicode_WRITE(okind, odata, pos, ' '); pos++; }
-                }
-                spaces = 0; nl = 0;
-                if (c > maxchar) maxchar = c;
-                PyUnicode_WRITE(okind, odata, pos, c); pos++;
+            if (okind == PyUnicode_1BYTE_KIND) JOIN_LINE(Py_UCS1, Py_UCS1);
+            else if (okind == PyUnicode_2BYTE_KIND) {
+                if (kind == PyUnicode_1BYTE_KIND) JOIN_LINE(Py_UCS1, Py_UCS2);
+                else JOIN_LINE(Py_UCS2, Py_UCS2);
+            } else {
+                if (kind == PyUnicode_1BYTE_KIND) JOIN_LINE(Py_UCS1, Py_UCS4);
+                else if (kind == PyUnicode_2BYTE_KIND) JOIN_LINE(Py_UCS2, Py_UCS4);
+                else JOIN_LINE(Py_UCS4, Py_UCS4);
             }
         }
+#undef JOIN_LINE
+        if (total) PyUnicode_WRITE(okind, odata, total, 0);  /* (the terminator, in case a store above took it) */
         if (bail) { Py_SETREF(result, Py_NewRef(Py_None)); goto done; }
         if (maxchar < (maxkind > 0x7F ? (maxkind > 0xFF ? (maxkind > 0xFFFF ? 0x10000u : 0x100u) : 0x80u) : 0u)) {
             /* keep the str canonical (its kind fits its widest character): only possible when nothing wide was written */
