@@ -34,7 +34,7 @@ class Document:
     paragraphs: Any = None  # (line index, match-key hash, tokens) per line, for paragraph dedup
     audit: list[tuple] = field(default_factory=list)  # (line, rule, text[, extra fields of the audit record])
     registered: bool = True  # False: parsed in a worker, the reader has not seen its id yet (Reader.register)
-    payload: bytes | None = None  # the kept record as JSON, serialized in the worker (text and record then dropped)
+    payload: bytes | None = None  # the kept record as a JSON line (newline included), serialized in the worker (text and record then dropped)
     bytes_out: int = 0  # UTF-8 bytes of the kept text, when ``payload`` is set
     chars: int = 0  # characters of the kept text, when ``payload`` is set (``--keep longest``)
 

@@ -319,6 +319,11 @@ _PAGE_POINTER = re.compile(r"^\s*(?:ال)?(?:تفاصيل|تتمة|التتمة|
 _POET_CREDIT = re.compile(r"^\s*(?:شعر|الشاعر|للشاعر)\s*[:\-–—]\s*[^\s\d.،:!؟?]")
 #: A long line is only looked at as a menu when it has separators between its entries.
 _MENU_SEPARATORS = "»|•/"
+#: Substrings one of which every ``_FOOTERS`` phrase contains: substring tests (C speed) skip the
+#: search for the phrases. The longer the needle, the faster ``in`` skips through a line: ``'خرى
+#: للكاتب'`` for both ``'مقالات ...'`` phrases, and the whole ``'رابط الخبر بصحيفة'``. Tested
+#: through ``_has_footer_word`` (and ``Table.prep_lines``, given ``_FOOTER_NEEDLES``).
+_FOOTER_WORDS = ("للتواصل", "خرى للكاتب", "رابط الخبر بصحيفة")
 
 
 # --- single-line rules (each returns True when the line is chrome) ------------
@@ -553,8 +558,7 @@ def _classify(line: str, key: str | None, n_spaces: int, key_spaces: int, phrase
         return "contact"
     if colon and n_words <= 8 and _LABELLED_NUMBER.match(stripped):
         return "contact"
-    if (("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) if footer is None else footer) \
-            and is_glued_footer(line):  # _FOOTER_WORDS
+    if (_has_footer_word(line) if footer is None else footer) and is_glued_footer(line):
         return "footer"
     if n_words <= MAX_PREFIX_WORDS:  # the longest bound of the five rules below: skip them at once
         # each rule's own word bound tested before its call (is_breadcrumb inlined)
@@ -870,7 +874,7 @@ def _line_lists(lines: Sequence[str]) -> tuple[list[int], list[str], list[int], 
     # newline): the document has a match if and only if one of its keys has.
     phrases = _PHRASE_RE.search(" " + " \n ".join(keys) + " ") is not None
     footers = [i for i, line in enumerate(lines) if spaces[i] < _LONG_SPACES
-               and ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line)]  # _FOOTER_WORDS
+               and any(w in line for w in _FOOTER_WORDS)]
     marked = sum(1 for line in lines if line.strip() and line.lstrip()[0] in _RATING_MARKS)
     menus = [i for i, line in enumerate(lines) if spaces[i] >= _LONG_SPACES
              and sum(map(line.count, _MENU_SEPARATORS)) >= 3 and _PHRASE_RE.search(f" {_key(line)} ")]
@@ -887,12 +891,16 @@ _PREP_LINES = DEFAULT_KEY.native_tables()[0].prep_lines if native.AVAILABLE else
 _PHRASE_NEEDLES = native.phrases(PHRASES) if native.AVAILABLE else None
 #: ``_PHRASE_RE.search(f" {_key(text)} ") is not None`` in C (None on a bail code point).
 _HAS_PHRASE = DEFAULT_KEY.native_tables()[0].has_phrase if native.AVAILABLE else None
-#: ``_FOOTER_WORDS`` (spelled out here: they are defined below) for ``prep_lines``, each compared where its
-#: least frequent character (``_FREQUENT_FIRST``) stands.
-_FOOTER_NEEDLES = native.substrings(("للتواصل", "خرى للكاتب", "رابط الخبر بصحيفة"), _FREQUENT_FIRST) \
-    if native.AVAILABLE else None
-#: ``any(w in line for w in _FOOTER_WORDS)`` in C (``trim_line``).
+#: ``_FOOTER_WORDS`` for ``prep_lines``, each compared where its least frequent character
+#: (``_FREQUENT_FIRST``) stands.
+_FOOTER_NEEDLES = native.substrings(_FOOTER_WORDS, _FREQUENT_FIRST) if native.AVAILABLE else None
+#: ``any(w in line for w in _FOOTER_WORDS)`` in C (``_has_footer_word``).
 _FOOTER_WITHIN = _FOOTER_NEEDLES.within if native.AVAILABLE else None
+
+
+def _has_footer_word(line: str) -> bool:
+    """Whether ``line`` holds one of ``_FOOTER_WORDS`` (one C scan for the three with the accelerator)."""
+    return _FOOTER_WITHIN(line) if native.AVAILABLE else any(w in line for w in _FOOTER_WORDS)
 
 
 def strip_lines(lines: Sequence[str], title: str | None = None, author: str | None = None) -> list[str | None]:
@@ -1407,16 +1415,9 @@ _TEXTLIKE = re.compile(r"[\u0600-\u06FF]{2,}")
 TRIM_RULES = frozenset({"tag_tail", "footer_tail", "lead_in", "email_artifact", "navigation_prefix", "cta_tail"})
 
 
-#: Substrings one of which every ``_FOOTERS`` phrase contains: substring tests (C speed) skip the
-#: search for the phrases. The longer the needle, the faster ``in`` skips through a line: ``'خرى
-#: للكاتب'`` for both ``'مقالات ...'`` phrases, and the whole ``'رابط الخبر بصحيفة'``.
-#: Spelled out where they are tested (``_footer_start``, ``_classify``, ``trim_line``): keep in step.
-_FOOTER_WORDS = ("للتواصل", "خرى للكاتب", "رابط الخبر بصحيفة")
-
 
 def _footer_start(line: str) -> int | None:
-    # the _FOOTER_WORDS tests spelled out: a generator costs more than the three scans
-    if not ("للتواصل" in line or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line):
+    if not _has_footer_word(line):
         return None
     return _first_footer(line)
 
@@ -1466,7 +1467,7 @@ def _has_textlike(text: str, n: int) -> bool:
 _HAS_X, _HAS_COLON, _HAS_DASH, _HAS_OTHER = 1, 2, 4, 8
 _TRIM_NEEDLES = (("x", _HAS_X, 0), ("X", _HAS_X, 0), (":", _HAS_COLON, 0), ("-", _HAS_DASH, 0),
                  ("–", _HAS_DASH, 0), ("—", _HAS_DASH, 0), ("protected]", _HAS_OTHER, 0),
-                 ("للتواصل", _HAS_OTHER, 0), ("خرى للكاتب", _HAS_OTHER, 0), ("رابط الخبر بصحيفة", _HAS_OTHER, 0),
+                 *((w, _HAS_OTHER, 0) for w in _FOOTER_WORDS),
                  ("هنا", _HAS_OTHER, 16), ("ere", _HAS_OTHER, 16), ("ERE", _HAS_OTHER, 16))
 #: (Each needle anchored at its rarest character: ``"protected]"`` at its bracket, ``"خرى للكاتب"`` at its خ.)
 _TRIM_FLAGS = native.substrings([n for n, _, _ in _TRIM_NEEDLES], "ى" + _FREQUENT_FIRST + "r]R",
@@ -1505,10 +1506,7 @@ def trim_line(line: str, head: bool = False) -> tuple[str, str | None]:
         new = _EMAIL_ARTIFACT.sub(" ", line).strip()
         if new != line.strip():
             line, _ = new, rules.append("email_artifact")
-    # _footer_start inlined (its _FOOTER_WORDS before the finds): most lines have none
-    # (with the accelerator one C scan for the three, each compared where its rarest letter stands)
-    start = _first_footer(line) if (_FOOTER_WITHIN(line) if native.AVAILABLE else "للتواصل" in line
-                                    or "خرى للكاتب" in line or "رابط الخبر بصحيفة" in line) else None
+    start = _footer_start(line)  # (most lines have no footer word: one scan, no finds)
     if start is not None and _has_text_before(line[:start]):
         line, _ = line[:start].rstrip(), rules.append("footer_tail")
     end = line[-16:]  # a prompt closes the line: test its end only (_cta_hint inlined)
