@@ -25,29 +25,31 @@ except ImportError:  # no compiler at install time, or switched off: the dicts b
 RECALL_WEIGHTS = (0.05, 0.95)
 
 
+def _legendre(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P_n(x)`` and ``P_n'(x)`` (``n >= 1``) by the three-term recurrence."""
+    p_prev, p = np.ones_like(x), x.copy()  # P_{j-1}(x), P_j(x) for j = 1 .. n
+    for j in range(2, n + 1):
+        p_prev, p = p, ((2 * j - 1) * x * p - (j - 1) * p_prev) / j
+    return p, n * (x * p - p_prev) / (x * x - 1)
+
+
 @lru_cache(maxsize=64)
 def _gauss(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes (ascending) and weights on [-1, 1]: numpy's ``leggauss(n)``, by Newton's
-    iteration on the three-term recurrence of the Legendre polynomials.
+    iteration on the Legendre polynomial ``P_n``.
 
     ``leggauss`` solves an eigenvalue problem through LAPACK, after which OpenBLAS's threads
     busy-wait for more work: ~0.1 CPU-s, taken from the workers on a 2-core run. The two
-    agree to ~1e-15 (tests/test_sketch.py).
+    agree to ~1e-14 (tests/test_sketch.py).
     """
     x = np.cos(np.pi * (np.arange(1, n + 1) - 0.25) / (n + 0.5))  # the k-th root, nearly
     for _ in range(100):
-        p_prev, p = np.ones_like(x), x.copy()  # P_{j-1}(x), P_j(x) for j = 1 .. n
-        for j in range(2, n + 1):
-            p_prev, p = p, ((2 * j - 1) * x * p - (j - 1) * p_prev) / j
-        dp = n * (x * p - p_prev) / (x * x - 1)  # P_n'(x)
+        p, dp = _legendre(x, n)
         step = p / dp
         x = x - step
         if np.max(np.abs(step)) < 1e-15:
             break
-    p_prev, p = np.ones_like(x), x.copy()
-    for j in range(2, n + 1):
-        p_prev, p = p, ((2 * j - 1) * x * p - (j - 1) * p_prev) / j
-    dp = n * (x * p - p_prev) / (x * x - 1)
+    dp = _legendre(x, n)[1]
     return x[::-1].copy(), (2 / ((1 - x * x) * dp * dp))[::-1].copy()
 
 
