@@ -51,9 +51,9 @@ class _Pool(multiprocessing.pool.Pool):
     worker writes a result until the result-handler thread has read it, the pipe is readable
     and the handler loops without blocking (26,421 turns in a 4 s run on 160 MB; without them the
     main process used 1.1-1.2 CPU-s there instead of 1.6-1.7, on 2 cores shared with the workers).
-    It only has to wake when a worker exits (the worker
-    sentinels, which it waits on too) or the pool's state or cache changes (the change
-    notifier): what ``multiprocessing.pool.ThreadPool`` waits on.
+    It only has to wake when a worker exits (the worker sentinels, which it waits on too) or
+    the pool's state or cache changes (the change notifier): what
+    ``multiprocessing.pool.ThreadPool`` waits on.
     """
 
     def _get_sentinels(self) -> list:
