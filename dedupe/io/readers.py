@@ -402,7 +402,10 @@ class Reader:
                         continue
                     block, carry = data[:cut], data[cut:]
                     if not records:
-                        records = bool(block.strip()) or any(len(x) >= limit for x in block.split(b"\n"))
+                        # a record: what block_lines yields, a line with text or one of blanks too long
+                        # to be skipped as blank (over max_record_bytes without its "\r"s)
+                        records = bool(block.strip()) or any(
+                            len(x) >= limit or len(x.rstrip(b"\r")) > self.max_record_bytes for x in block.split(b"\n"))
                     yield f.name, file_no, lineno + 1, block, offset
                     lineno += block.count(b"\n")
                     offset += cut
