@@ -65,7 +65,9 @@ def kept_record(doc: Document, config: Config) -> dict:
 #: Document fields in ``__init__`` order, and the two arrays ``pack_results`` sends per batch instead.
 _FIELDS = tuple(f.name for f in fields(Document))
 _SIG, _SHINGLES = _FIELDS.index("signature"), _FIELDS.index("shingles")
-_document_state = attrgetter(*_FIELDS)
+#: A Document's fields as a tuple (``Document(*document_state(doc))`` is an equal copy): pickled in C,
+#: where pickling a slotted dataclass calls its Python ``__getstate__`` (and ``__setstate__`` back).
+document_state = attrgetter(*_FIELDS)
 _RAW_FIELDS = ("source", "line", "raw", "complete", "file_no")
 _raw_state = attrgetter(*_RAW_FIELDS)
 
@@ -108,7 +110,7 @@ def pack_results(items: list[Item]) -> tuple[list, np.ndarray | None, np.ndarray
         if type(item) is not Document:
             out.append(item)
             continue
-        state = list(_document_state(item))
+        state = list(document_state(item))
         if item.signature is not None:
             state[_SIG] = len(signatures)
             signatures.append(item.signature)
