@@ -183,3 +183,35 @@ def test_disk_index_output_equals_in_memory_clustered(tmp_path, seeds, monkeypat
     assert outs["memory"] == outs["disk"]
     kept, removed, _ = outs["disk"]
     assert removed and {r["duplicate_of"] for r in removed} <= {r["id"] for r in kept}
+
+
+
+@pytest.mark.skipif(__import__("dedupe.sketch.lsh", fromlist=["x"]).verify_exact is None, reason="C accelerator not built")
+@pytest.mark.parametrize("containment", [False, True])
+def test_verify_exact_in_c_equals_verify_pairs(tmp_path, containment):
+    """Scoring all candidate pairs in one C call (``Spill.verify_exact``) gives, float for float, what
+    ``verify_pairs`` gives with the Python reads and scores: empty sets, equal sets, disjoint and
+    overlapping ones, the same first member in a run of pairs and not."""
+    from dedupe.document import Document
+    from dedupe.executors.clustered import verify_pairs
+    from dedupe.sketch.verify import containment as contain, exact_jaccard
+
+    rng = np.random.default_rng(7)
+    sets = [np.unique(rng.integers(0, 60, size=rng.integers(0, 40))).astype(np.uint32) for _ in range(200)]
+    sets += [sets[5].copy(), np.empty(0, dtype=np.uint32), np.arange(1000, dtype=np.uint32)]
+    spill = Spill(tmp_path / "work", 8)
+    for k, sh in enumerate(sets):
+        spill.add(Document(f"d{k}", "", "t", k, k, {}, signature=np.zeros(8, dtype=np.uint32), shingles=sh))
+    spill.close()
+    n = len(sets)
+    codes = sorted({int(a) << 32 | int(b) for a, b in rng.integers(0, n, size=(3000, 2)) if a < b}
+                   | {5 << 32 | n - 3, (n - 2) << 32 | n - 1, 0 << 32 | n - 2})
+    pairs = np.array(codes, dtype=np.uint64)
+    fn = contain if containment else exact_jaccard
+    read = spill.shingle_sets()
+    assert all(np.array_equal(read(k), sets[k]) for k in range(n))
+    want = verify_pairs(pairs, lambda a, b: fn(read(a), read(b)))
+    got = spill.verify_exact(pairs, containment)
+    assert got is not None and got.dtype == np.float64
+    assert got.tolist() == want.tolist()
+    spill.release()

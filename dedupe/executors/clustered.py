@@ -35,6 +35,7 @@ from ..document import Document
 from ..io.rowfile import RowFile
 from ..sketch.bands import DiskBands, memory_pairs
 from ..sketch.cluster import Clusterer, survivor_key
+from ..sketch.lsh import verify_exact
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .shard import document_state
@@ -108,6 +109,16 @@ class Spill:
         flat = self._reader("shingles.u32", np.uint32)
         offsets = np.frombuffer(self.offsets, dtype=np.int64)
         return lambda i: flat.read(int(offsets[i]), int(offsets[i + 1]))
+
+    def verify_exact(self, pairs: np.ndarray, containment: bool) -> np.ndarray | None:
+        """The exact score of every candidate pair (``i << 32 | j`` codes, sorted) from the shingle file in one
+        C call (``dedupe._lsh.verify_exact``, the twin of ``verify_pairs`` with ``shingle_sets``' reads);
+        None without the C code or without shingle sets."""
+        if verify_exact is None or len(self.offsets) != len(self.seqs) + 1 or self.offsets[-1] == 0:
+            return None
+        flat = self._reader("shingles.u32", np.uint32)
+        codes = np.ascontiguousarray(pairs, dtype=np.uint64)
+        return np.frombuffer(verify_exact(flat.fd, self.offsets, codes, containment), dtype=np.float64)
 
     def id_of(self) -> Callable[[int], str]:
         """``id_of(i)``: the id of signed document ``i``."""
@@ -200,7 +211,10 @@ class ClusteredDedup:
                 return verifier.score(None, None, last[1], shingles(b))
             return verifier.score(sigs[a], sigs[b], None, None)
 
-        scores = verify_pairs(pairs, score)
+        scores = self.spill.verify_exact(pairs, d.score == "containment") if shingles and verifier.mode == "exact" \
+            else None
+        if scores is None:
+            scores = verify_pairs(pairs, score)
         key = survivor_key(d.keep, np.frombuffer(self.spill.lengths, dtype=np.int64))
         # only the links that verify go to the clusterer (the others would only fill its score cache,
         # a Python dict entry per candidate); a pair it asks about again is looked up here

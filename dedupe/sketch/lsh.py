@@ -18,9 +18,9 @@ import numpy as np
 try:
     if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
         raise ImportError("ARABIC_DEDUPE_PURE=1")
-    from .._lsh import BandIndex, intersection_size
+    from .._lsh import BandIndex, intersection_size, verify_exact
 except ImportError:  # no compiler at install time, or switched off: the dicts below (and numpy in verify.py)
-    BandIndex = intersection_size = None
+    BandIndex = intersection_size = verify_exact = None
 
 RECALL_WEIGHTS = (0.05, 0.95)
 
