@@ -193,14 +193,12 @@ static inline int out_push(Out *o, Py_UCS4 c) {
     return 0;
 }
 
-static PyObject *out_finish(Out *o) {
-    PyObject *r;
+/* A str of o->buf[0:o->len], the buffer kept (out_finish frees it). */
+static PyObject *out_str(const Out *o) {
     Py_ssize_t n = o->len;
-    if (o->maxchar < 0x80) {
-        r = PyUnicode_New(n, 0x7F);
-        if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
-    } else if (o->maxchar < 0x100) {
-        r = PyUnicode_New(n, 0xFF);
+    PyObject *r;
+    if (o->maxchar < 0x100) {
+        r = PyUnicode_New(n, o->maxchar < 0x80 ? 0x7F : 0xFF);
         if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
     } else if (o->maxchar < 0x10000) {
         r = PyUnicode_New(n, 0xFFFF);
@@ -209,6 +207,12 @@ static PyObject *out_finish(Out *o) {
         r = PyUnicode_New(n, 0x10FFFF);
         if (r) memcpy(PyUnicode_4BYTE_DATA(r), o->buf, sizeof(Py_UCS4) * n);
     }
+    return r;
+}
+
+/* The str of o's code points; the buffer is freed. */
+static PyObject *out_finish(Out *o) {
+    PyObject *r = out_str(o);
     PyMem_Free(o->buf);
     o->buf = NULL;
     return r;
@@ -1159,22 +1163,6 @@ static Py_ssize_t count_spaces(int kind, const void *data, Py_ssize_t start, Py_
     return n;
 }
 
-/* A str of o->buf[0:o->len], the buffer kept (out_finish without the free). */
-static PyObject *out_str(const Out *o) {
-    Py_ssize_t n = o->len;
-    PyObject *r;
-    if (o->maxchar < 0x100) {
-        r = PyUnicode_New(n, o->maxchar < 0x80 ? 0x7F : 0xFF);
-        if (r) { Py_UCS1 *d = PyUnicode_1BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS1)o->buf[i]; }
-    } else if (o->maxchar < 0x10000) {
-        r = PyUnicode_New(n, 0xFFFF);
-        if (r) { Py_UCS2 *d = PyUnicode_2BYTE_DATA(r); for (Py_ssize_t i = 0; i < n; i++) d[i] = (Py_UCS2)o->buf[i]; }
-    } else {
-        r = PyUnicode_New(n, 0x10FFFF);
-        if (r) memcpy(PyUnicode_4BYTE_DATA(r), o->buf, sizeof(Py_UCS4) * n);
-    }
-    return r;
-}
 
 /* Table.key's loop for one kind of str into o (room for len * maxmulti code points: no checks), counting
    the spaces it writes in *ksp; o->maxchar is an upper bound below the same powers of two (an OR). Returns 1
@@ -1230,6 +1218,14 @@ static int NAME(const TableObject *self, const T *s, Py_ssize_t len, Out *o, Py_
 KEY_INTO(key_into, Py_UCS1, 1)
 KEY_INTO(key_into2, Py_UCS2, 1)
 KEY_INTO(key_into4, Py_UCS4, 0)
+
+/* The key loop of the string kind `kind` (see KEY_INTO; table_fast16 built first). */
+static int key_text(const TableObject *self, int kind, const void *data, Py_ssize_t len, Out *o, Py_ssize_t *ksp,
+                    Py_ssize_t *gaps) {
+    if (kind == PyUnicode_1BYTE_KIND) return key_into(self, (const Py_UCS1 *)data, len, o, ksp, gaps);
+    if (kind == PyUnicode_2BYTE_KIND) return key_into2(self, (const Py_UCS2 *)data, len, o, ksp, gaps);
+    return key_into4(self, (const Py_UCS4 *)data, len, o, ksp, gaps);
+}
 
 /* self->fast16, built on first use; -1 on a memory error. */
 static int table_fast16(TableObject *self) {
@@ -1334,11 +1330,7 @@ static PyObject *Table_prep_lines(TableObject *self, PyObject *args) {
                     o.buf = nb; o.cap = cap;
                 }
                 Py_ssize_t unused;
-                int bail;
-                if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &unused, NULL);
-                else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &unused, NULL);
-                else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &unused, NULL);
-                if (bail) goto bailed;
+                if (key_text(self, kind, data, len, &o, &unused, NULL)) goto bailed;
                 if (!ph || phrases_in_key(ph, o.buf, o.len, NULL, 0)) {
                     PyObject *k = PyLong_FromSsize_t(i);
                     if (!k || PyList_Append(menus, k) < 0) { Py_XDECREF(k); goto error; }
@@ -1359,11 +1351,7 @@ static PyObject *Table_prep_lines(TableObject *self, PyObject *args) {
                 if (!ng) { PyErr_NoMemory(); goto error; }
                 gaps = ng; gaps_cap = cap;
             }
-            int bail;
-            if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &ksp, gaps);
-            else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &ksp, gaps);
-            else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &ksp, gaps);
-            if (bail) goto bailed;
+            if (key_text(self, kind, data, len, &o, &ksp, gaps)) goto bailed;
             if (ph && !found && o.len) found = phrases_in_key(ph, o.buf, o.len, gaps, ksp);
             key = o.len ? out_str(&o) : Py_NewRef(empty);
             if (!key) goto error;
@@ -1405,11 +1393,7 @@ static PyObject *Table_has_phrase(TableObject *self, PyObject *args) {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text), ksp;
     Out o;
     if (out_init(&o, len * self->maxmulti) < 0) return NULL;
-    int kind = PyUnicode_KIND(text), bail;
-    const void *data = PyUnicode_DATA(text);
-    if (kind == PyUnicode_1BYTE_KIND) bail = key_into(self, (const Py_UCS1 *)data, len, &o, &ksp, NULL);
-    else if (kind == PyUnicode_2BYTE_KIND) bail = key_into2(self, (const Py_UCS2 *)data, len, &o, &ksp, NULL);
-    else bail = key_into4(self, (const Py_UCS4 *)data, len, &o, &ksp, NULL);
+    int bail = key_text(self, PyUnicode_KIND(text), PyUnicode_DATA(text), len, &o, &ksp, NULL);
     int found = !bail && phrases_in_key((const PhrasesObject *)phrases, o.buf, o.len, NULL, 0);
     PyMem_Free(o.buf);
     if (bail) Py_RETURN_NONE;
