@@ -70,6 +70,7 @@ class Spill:
         self.lengths = array("q")
         self.exact = array("Q")
         self._readers: list[RowFile] = []
+        self._shingles: RowFile | None = None
 
     def __len__(self) -> int:
         return len(self.seqs)
@@ -103,10 +104,18 @@ class Spill:
         """Row ``i``: the signature of signed document ``i`` (read from the file)."""
         return self._reader("signatures.u32", np.uint32, self.num_perm)
 
-    def shingle_sets(self) -> Callable[[int], np.ndarray] | None:
+    def _shingle_file(self) -> RowFile | None:
+        """The shingle file, opened once; None when not every signed document wrote its set (or none did)."""
         if len(self.offsets) != len(self.seqs) + 1 or self.offsets[-1] == 0:
             return None
-        flat = self._reader("shingles.u32", np.uint32)
+        if self._shingles is None:
+            self._shingles = self._reader("shingles.u32", np.uint32)
+        return self._shingles
+
+    def shingle_sets(self) -> Callable[[int], np.ndarray] | None:
+        flat = self._shingle_file()
+        if flat is None:
+            return None
         offsets = np.frombuffer(self.offsets, dtype=np.int64)
         return lambda i: flat.read(int(offsets[i]), int(offsets[i + 1]))
 
@@ -114,9 +123,9 @@ class Spill:
         """The exact score of every candidate pair (``i << 32 | j`` codes, sorted) from the shingle file in one
         C call (``dedupe._lsh.verify_exact``, the twin of ``verify_pairs`` with ``shingle_sets``' reads);
         None without the C code or without shingle sets."""
-        if verify_exact is None or len(self.offsets) != len(self.seqs) + 1 or self.offsets[-1] == 0:
+        flat = self._shingle_file() if verify_exact is not None else None
+        if flat is None:
             return None
-        flat = self._reader("shingles.u32", np.uint32)
         codes = np.ascontiguousarray(pairs, dtype=np.uint64)
         return np.frombuffer(verify_exact(flat.fd, self.offsets, codes, containment), dtype=np.float64)
 
@@ -141,6 +150,7 @@ class Spill:
         for reader in self._readers:
             reader.close()
         self._readers.clear()
+        self._shingles = None
 
 
 #: Candidate pairs decoded to Python ints at a time while verifying.
