@@ -13,35 +13,58 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
+/* One slot of the open-addressing table: the bucket's hash (0: empty) and its number side by side, so a probe
+   costs one cache miss (it cost two when they were separate arrays). */
+typedef struct {
+    uint64_t hash;
+    int64_t bucket;
+} Slot;
+
+/* One (key, band) inserted: key and link together (one miss per key of a chain walk, not two). */
+typedef struct {
+    int64_t key, next; /* next: the older node of the same bucket, -1 at the end */
+} Node;
+
+/* A bucket: the newest node of its key chain, its band number and the band's ``rows`` values, in one record of
+   ``stride`` bytes, so confirming a hash match (band number, memcmp) and finding the chain is one miss, not three
+   (separate bucket_band, values and bucket_head arrays). */
+typedef struct {
+    int64_t head;
+    int32_t band;
+    uint32_t values[];
+} Bucket;
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t bands, rows;
-    /* open-addressing table: per slot the bucket's hash (0: empty) and its bucket number */
-    uint64_t *slot_hash;
-    int64_t *slot_bucket;
+    Slot *slots;         /* open addressing, linear probing, at most half full */
     Py_ssize_t capacity; /* a power of two */
-    /* buckets: band number, last node of its key chain; band values in ``values`` (rows each) */
-    int32_t *bucket_band;
-    int64_t *bucket_head;
-    uint32_t *values;
-    Py_ssize_t buckets, buckets_cap;
-    /* nodes: one per (key, band) inserted, chained newest first */
-    int64_t *node_key;
-    int64_t *node_next;
+    char *bucket_mem;    /* buckets, ``stride`` bytes apart */
+    Py_ssize_t stride, buckets, buckets_cap;
+    Node *chain;         /* the nodes: ``nodes`` of ``nodes_cap`` used */
     Py_ssize_t nodes, nodes_cap;
     /* scratch for query results */
     int64_t *found;
     Py_ssize_t found_cap;
 } BandIndex;
+
+#define BUCKET(s, k) ((Bucket *)((s)->bucket_mem + (size_t)(k) * (size_t)(s)->stride))
+
+/* Bands hashed, then probed, a chunk at a time (all 21 of the default banding in one): see BandIndex_query. */
+#define CHUNK 32
 
 /* The capacity to grow to: doubled from ``cap`` (``first`` when 0) until it holds ``need``. */
 static Py_ssize_t next_capacity(Py_ssize_t cap, Py_ssize_t need, Py_ssize_t first) {
@@ -68,67 +91,77 @@ static int grow(void **p, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
     return 0;
 }
 
-/* The bucket arrays grow together, and so do the node arrays. */
-static int grow_buckets(BandIndex *s, Py_ssize_t need) {
-    if (need <= s->buckets_cap) return 0;
-    Py_ssize_t n = next_capacity(s->buckets_cap, need, 1024);
-    if (resize((void **)&s->bucket_band, n, sizeof(int32_t)) < 0 ||
-        resize((void **)&s->bucket_head, n, sizeof(int64_t)) < 0 ||
-        resize((void **)&s->values, n, (size_t)s->rows * sizeof(uint32_t)) < 0)
-        return -1;
-    s->buckets_cap = n;
-    return 0;
-}
-
-static int grow_nodes(BandIndex *s, Py_ssize_t need) {
-    if (need <= s->nodes_cap) return 0;
-    Py_ssize_t n = next_capacity(s->nodes_cap, need, 4096);
-    if (resize((void **)&s->node_key, n, sizeof(int64_t)) < 0 || resize((void **)&s->node_next, n, sizeof(int64_t)) < 0)
-        return -1;
-    s->nodes_cap = n;
-    return 0;
-}
-
 static inline uint64_t band_hash(const uint32_t *band, Py_ssize_t rows, Py_ssize_t b) {
     uint64_t h = XXH3_64bits_withSeed(band, (size_t)rows * 4, (uint64_t)b);
     return h ? h : 1; /* 0 marks an empty slot */
 }
 
-/* The slot of bucket (b, band) or of the empty slot where it would go. */
-static inline Py_ssize_t find_slot(BandIndex *s, Py_ssize_t b, const uint32_t *band, uint64_t h) {
+/* Hash bands b0 .. b0 + n - 1 into h[] and prefetch the home slot of each. */
+static inline void hash_bands(BandIndex *s, const uint32_t *values, Py_ssize_t b0, Py_ssize_t n, uint64_t *h) {
+    Py_ssize_t mask = s->capacity - 1;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        h[j] = band_hash(values + (b0 + j) * s->rows, s->rows, b0 + j);
+        __builtin_prefetch(&s->slots[h[j] & (uint64_t)mask]);
+    }
+}
+
+/* The first slot from the home of ``h`` that is empty or holds hash ``h``; prefetch the bucket of a match. */
+static inline Py_ssize_t probe(BandIndex *s, uint64_t h) {
     Py_ssize_t mask = s->capacity - 1, i = (Py_ssize_t)(h & (uint64_t)mask);
-    size_t width = (size_t)s->rows * 4;
-    while (s->slot_hash[i]) {
-        if (s->slot_hash[i] == h) {
-            int64_t k = s->slot_bucket[i];
-            if (s->bucket_band[k] == (int32_t)b && memcmp(s->values + k * s->rows, band, width) == 0) return i;
-        }
-        i = (i + 1) & mask;
+    while (s->slots[i].hash && s->slots[i].hash != h) i = (i + 1) & mask;
+    if (s->slots[i].hash) {
+        const char *k = (const char *)BUCKET(s, s->slots[i].bucket);
+        __builtin_prefetch(k);
+        __builtin_prefetch(k + s->stride - 1); /* a record may straddle two lines */
     }
     return i;
 }
 
+/* From probe()'s slot ``i``: the slot of bucket (b, band), or the empty slot where it would go. */
+static inline Py_ssize_t find_slot(BandIndex *s, Py_ssize_t i, Py_ssize_t b, const uint32_t *band, uint64_t h) {
+    Py_ssize_t mask = s->capacity - 1;
+    size_t width = (size_t)s->rows * 4;
+    for (; s->slots[i].hash; i = (i + 1) & mask) {
+        if (s->slots[i].hash != h) continue;
+        const Bucket *k = BUCKET(s, s->slots[i].bucket);
+        if (k->band == (int32_t)b && memcmp(k->values, band, width) == 0) break;
+    }
+    return i;
+}
+
+/* A zeroed table of ``n`` slots, its pages present and writable from the start. A probe reads the table before an
+   insert writes it (rehash too reads each slot before filling it), and a fresh calloc'd page that is read first is
+   mapped to the shared zero page, then copied on the first write: two page faults and a TLB flush per 4 KiB. With
+   the pages made present in one call (MADV_POPULATE_WRITE, Linux >= 5.14; writing the zeros elsewhere), inserts
+   measured 3.2 -> 2.5 us at 15k documents, 3.2 -> 2.3 us at 300k (2-core VM, tables of 16 and 256 MB). */
+static Slot *slots_new(Py_ssize_t n) {
+    size_t bytes = (size_t)n * sizeof(Slot);
+    Slot *p = PyMem_Calloc((size_t)n, sizeof(Slot));
+    if (!p) return NULL;
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), e = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (e <= a || madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0) return p;
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 static int rehash(BandIndex *s, Py_ssize_t capacity) {
-    uint64_t *hash = PyMem_Calloc((size_t)capacity, sizeof(uint64_t));
-    int64_t *bucket = PyMem_Malloc((size_t)capacity * sizeof(int64_t));
-    if (!hash || !bucket) {
-        PyMem_Free(hash);
-        PyMem_Free(bucket);
+    Slot *slots = slots_new(capacity);
+    if (!slots) {
         PyErr_NoMemory();
         return -1;
     }
     Py_ssize_t mask = capacity - 1;
     for (Py_ssize_t i = 0; i < s->capacity; i++) {
-        if (!s->slot_hash[i]) continue;
-        Py_ssize_t j = (Py_ssize_t)(s->slot_hash[i] & (uint64_t)mask);
-        while (hash[j]) j = (j + 1) & mask;
-        hash[j] = s->slot_hash[i];
-        bucket[j] = s->slot_bucket[i];
+        if (!s->slots[i].hash) continue;
+        Py_ssize_t j = (Py_ssize_t)(s->slots[i].hash & (uint64_t)mask);
+        while (slots[j].hash) j = (j + 1) & mask;
+        slots[j] = s->slots[i];
     }
-    PyMem_Free(s->slot_hash);
-    PyMem_Free(s->slot_bucket);
-    s->slot_hash = hash;
-    s->slot_bucket = bucket;
+    PyMem_Free(s->slots);
+    s->slots = slots;
     s->capacity = capacity;
     return 0;
 }
@@ -147,7 +180,7 @@ static int get_u32(PyObject *obj, Py_buffer *view) {
 }
 
 static int get_signature(BandIndex *s, PyObject *obj, Py_buffer *view) {
-    if (!s->slot_hash) {
+    if (!s->slots) {
         PyErr_SetString(PyExc_RuntimeError, "BandIndex.__init__ was not called");
         return -1;
     }
@@ -166,40 +199,63 @@ static int cmp_int64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Each band is a probe at a random place of a table larger than the caches (15k documents: 46 MB; 300k: 5.8M
+   buckets, 0.7 GB), so a call is a cache miss or more per band. Probed band after band, each miss waited for the
+   one before it; here a chunk of bands is hashed and its home slots prefetched first, then probed (prefetching
+   the bucket of each hash match), then confirmed and walked, so the misses overlap. With the Slot / Bucket /
+   Node records, measured on MinHash signatures (21 x 6; query then insert, as NearDedup; min of alternating
+   runs on a 2-core VM): query 1.1-1.5 -> 0.8-0.9 us at 15k documents, 1.9 -> 1.1 us at 300k, 2.9 -> 2.0 us at 15k
+   with 4 MB of other memory traffic between calls (the pipeline's case); ~0.2 us of it is the call itself.
+   Without the prefetches (the chunks alone) 10-15% slower. */
 static PyObject *BandIndex_query(BandIndex *s, PyObject *sig) {
     Py_buffer view;
     if (get_signature(s, sig, &view) < 0) return NULL;
     const uint32_t *values = view.buf;
     Py_ssize_t n = 0;
-    for (Py_ssize_t b = 0; b < s->bands; b++) {
-        const uint32_t *band = values + b * s->rows;
-        Py_ssize_t i = find_slot(s, b, band, band_hash(band, s->rows, b));
-        if (!s->slot_hash[i]) continue;
-        for (int64_t node = s->bucket_head[s->slot_bucket[i]]; node >= 0; node = s->node_next[node]) {
-            if (grow((void **)&s->found, &s->found_cap, n + 1, sizeof(int64_t)) < 0) {
-                PyBuffer_Release(&view);
-                return NULL;
+    uint64_t h[CHUNK];
+    Py_ssize_t pos[CHUNK];
+    for (Py_ssize_t b0 = 0; b0 < s->bands; b0 += CHUNK) {
+        Py_ssize_t nb = s->bands - b0 < CHUNK ? s->bands - b0 : CHUNK;
+        hash_bands(s, values, b0, nb, h);
+        for (Py_ssize_t j = 0; j < nb; j++) pos[j] = probe(s, h[j]);
+        for (Py_ssize_t j = 0; j < nb; j++) {
+            if (!s->slots[pos[j]].hash) continue; /* the common case: no bucket has this hash */
+            Py_ssize_t i = find_slot(s, pos[j], b0 + j, values + (b0 + j) * s->rows, h[j]);
+            if (!s->slots[i].hash) continue;
+            for (int64_t node = BUCKET(s, s->slots[i].bucket)->head; node >= 0; node = s->chain[node].next) {
+                if (grow((void **)&s->found, &s->found_cap, n + 1, sizeof(int64_t)) < 0) {
+                    PyBuffer_Release(&view);
+                    return NULL;
+                }
+                s->found[n++] = s->chain[node].key;
             }
-            s->found[n++] = s->node_key[node];
         }
     }
     PyBuffer_Release(&view);
     if (n > 1) qsort(s->found, (size_t)n, sizeof(int64_t), cmp_int64);
-    PyObject *out = PyList_New(0);
+    Py_ssize_t m = 0; /* distinct keys, moved to the front */
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!m || s->found[i] != s->found[m - 1]) s->found[m++] = s->found[i];
+    PyObject *out = PyList_New(m);
     if (!out) return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (i && s->found[i] == s->found[i - 1]) continue;
+    for (Py_ssize_t i = 0; i < m; i++) {
         PyObject *key = PyLong_FromLongLong(s->found[i]);
-        if (!key || PyList_Append(out, key) < 0) {
-            Py_XDECREF(key);
+        if (!key) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(key);
+        PyList_SET_ITEM(out, i, key);
     }
     return out;
 }
 
+/* Room for one more bucket and node per band is made first (a failed insert changes nothing), and no rehash
+   can then move the slots that the chunk's probes found. Same chunks as BandIndex_query: the slots are
+   usually still cached from the query of the same signature, but not when other work ran in between.
+   Measured as there: 3.4-3.9 -> 2.6-2.7 us at 15k documents, 3.4-4.6 -> 2.3-2.5 us at 300k, 6.6 -> 4.4 us with
+   the 4 MB of traffic between calls. What remains is mostly memory the index had never touched: page faults
+   on the bucket and node arrays as they fill (~1.5 us per 4 KiB on that VM) and the rehashes (each moves every
+   bucket into a table twice the size). */
 static PyObject *BandIndex_insert(BandIndex *s, PyObject *args) {
     long long key;
     PyObject *sig;
@@ -207,32 +263,44 @@ static PyObject *BandIndex_insert(BandIndex *s, PyObject *args) {
     Py_buffer view;
     if (get_signature(s, sig, &view) < 0) return NULL;
     const uint32_t *values = view.buf;
-    if (grow_nodes(s, s->nodes + s->bands) < 0) goto fail;
-    for (Py_ssize_t b = 0; b < s->bands; b++) {
-        if ((s->buckets + 1) * 2 > s->capacity && rehash(s, s->capacity * 2) < 0) goto fail;
-        const uint32_t *band = values + b * s->rows;
-        uint64_t h = band_hash(band, s->rows, b);
-        Py_ssize_t i = find_slot(s, b, band, h);
-        if (!s->slot_hash[i]) {
-            if (grow_buckets(s, s->buckets + 1) < 0) goto fail;
-            int64_t k = s->buckets++;
-            s->bucket_band[k] = (int32_t)b;
-            s->bucket_head[k] = -1;
-            memcpy(s->values + k * s->rows, band, (size_t)s->rows * 4);
-            s->slot_hash[i] = h;
-            s->slot_bucket[i] = k;
+    Py_ssize_t capacity = s->capacity;
+    while ((s->buckets + s->bands) * 2 > capacity) capacity *= 2;
+    if (grow((void **)&s->chain, &s->nodes_cap, s->nodes + s->bands, sizeof(Node)) < 0 ||
+        grow((void **)&s->bucket_mem, &s->buckets_cap, s->buckets + s->bands, (size_t)s->stride) < 0 ||
+        (capacity > s->capacity && rehash(s, capacity) < 0)) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    size_t width = (size_t)s->rows * 4;
+    uint64_t h[CHUNK];
+    Py_ssize_t pos[CHUNK];
+    for (Py_ssize_t b0 = 0; b0 < s->bands; b0 += CHUNK) {
+        Py_ssize_t nb = s->bands - b0 < CHUNK ? s->bands - b0 : CHUNK;
+        hash_bands(s, values, b0, nb, h);
+        for (Py_ssize_t j = 0; j < nb; j++) pos[j] = probe(s, h[j]);
+        for (Py_ssize_t j = 0; j < nb; j++) {
+            /* An earlier band of the chunk may have filled pos[j]: find_slot then probes on from it. */
+            const uint32_t *band = values + (b0 + j) * s->rows;
+            Py_ssize_t i = find_slot(s, pos[j], b0 + j, band, h[j]);
+            Bucket *k;
+            if (s->slots[i].hash) {
+                k = BUCKET(s, s->slots[i].bucket);
+            } else {
+                s->slots[i].hash = h[j];
+                s->slots[i].bucket = s->buckets;
+                k = BUCKET(s, s->buckets++);
+                k->head = -1;
+                k->band = (int32_t)(b0 + j);
+                memcpy(k->values, band, width);
+            }
+            int64_t node = s->nodes++;
+            s->chain[node].key = key;
+            s->chain[node].next = k->head;
+            k->head = node;
         }
-        int64_t k = s->slot_bucket[i];
-        int64_t node = s->nodes++;
-        s->node_key[node] = key;
-        s->node_next[node] = s->bucket_head[k];
-        s->bucket_head[k] = node;
     }
     PyBuffer_Release(&view);
     Py_RETURN_NONE;
-fail:
-    PyBuffer_Release(&view);
-    return NULL;
 }
 
 static int BandIndex_init(BandIndex *s, PyObject *args, PyObject *kwds) {
@@ -243,38 +311,34 @@ static int BandIndex_init(BandIndex *s, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_ValueError, "bands and rows must be >= 1");
         return -1;
     }
-    if (s->slot_hash) {
+    if (s->slots) {
         PyErr_SetString(PyExc_RuntimeError, "BandIndex is already initialized");
         return -1;
     }
     s->bands = bands;
     s->rows = rows;
-    s->capacity = 1024;
-    s->slot_hash = PyMem_Calloc((size_t)s->capacity, sizeof(uint64_t));
-    s->slot_bucket = PyMem_Malloc((size_t)s->capacity * sizeof(int64_t));
-    if (!s->slot_hash || !s->slot_bucket) {
+    /* a multiple of 8 bytes, so that every bucket's head is aligned */
+    s->stride = ((Py_ssize_t)offsetof(Bucket, values) + rows * 4 + 7) & ~(Py_ssize_t)7;
+    s->slots = slots_new(1024);
+    if (!s->slots) {
         PyErr_NoMemory();
         return -1;
     }
+    s->capacity = 1024;
     return 0;
 }
 
 static void BandIndex_dealloc(BandIndex *s) {
-    PyMem_Free(s->slot_hash);
-    PyMem_Free(s->slot_bucket);
-    PyMem_Free(s->bucket_band);
-    PyMem_Free(s->bucket_head);
-    PyMem_Free(s->values);
-    PyMem_Free(s->node_key);
-    PyMem_Free(s->node_next);
+    PyMem_Free(s->slots);
+    PyMem_Free(s->bucket_mem);
+    PyMem_Free(s->chain);
     PyMem_Free(s->found);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
 static PyObject *BandIndex_nbytes(BandIndex *s, void *closure) {
-    size_t n = (size_t)s->capacity * (sizeof(uint64_t) + sizeof(int64_t)) +
-               (size_t)s->buckets_cap * (sizeof(int32_t) + sizeof(int64_t) + (size_t)s->rows * 4) +
-               (size_t)s->nodes_cap * 2 * sizeof(int64_t) + (size_t)s->found_cap * sizeof(int64_t);
+    size_t n = (size_t)s->capacity * sizeof(Slot) + (size_t)s->buckets_cap * (size_t)s->stride +
+               (size_t)s->nodes_cap * sizeof(Node) + (size_t)s->found_cap * sizeof(int64_t);
     return PyLong_FromSize_t(n);
 }
 
