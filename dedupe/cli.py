@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from . import __version__
 from .config import (AUTO_WORKERS_MAX, AUTO_WORKERS_MIN_BYTES, BACKENDS, COMPRESSIONS, KEEP_POLICIES, SCORES,
@@ -177,6 +178,7 @@ def _tune_malloc() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (``entry`` is the console script around it)."""
     args = build_parser().parse_args(argv)
     _tune_malloc()
     try:
@@ -195,3 +197,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not config.run.quiet:
         print(summary(stats, args.output))
     return 0
+
+
+def entry(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``arabic-dedupe`` console script and ``python -m dedupe``: ``main``, then exit at once.
+
+    By the time ``main`` returns every output file is closed and renamed, the worker pool is
+    gone and ``stats.json`` is written. What a normal interpreter exit adds is freeing the run's
+    objects one by one (the LSH index, a signature and a shingle array per kept document) and
+    unloading the modules: 25-30 ms measured after a 55 MB run, ~2 % of it, spent after the
+    work is done. So the atexit handlers run, the standard streams are flushed, and the process
+    ends with ``os._exit``. Code that calls ``main`` itself (tests, a pipeline) keeps a normal exit.
+    """
+    code = main(argv)
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader of our output went away (`| head`): nothing left to tell it
+        pass
+    os._exit(code)

@@ -75,6 +75,27 @@ def test_real_subprocess_run(tmp_path):
         assert flag in help_text
 
 
+def test_subprocess_exit_codes_and_piped_summary(tmp_path):
+    """``python -m dedupe`` ends with ``os._exit`` (``cli.entry``): the exit code and the summary
+    printed to a pipe (block-buffered) still reach the caller, and every output is complete."""
+    run = [sys.executable, "-m", "dedupe", "run"]
+    bad = subprocess.run(run + [str(tmp_path / "missing"), "-o", str(tmp_path / "o")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "input not found" in bad.stderr
+    usage = subprocess.run(run + [str(SAMPLES)], capture_output=True, text=True)  # argparse: no -o
+    assert usage.returncode == 2 and "-o" in usage.stderr
+    (tmp_path / "d.jsonl").write_bytes(b'{"text": "\xd9\x86\xd8\xb5"}\n{oops\n')
+    strict = subprocess.run(run + [str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "s"), "--strict"],
+                            capture_output=True, text=True)
+    assert strict.returncode == 2 and "d.jsonl:2: malformed JSON" in strict.stderr
+    ok = subprocess.run(run + [str(SAMPLES), str(tmp_path / "d.jsonl"), "-o", str(tmp_path / "out"), "--workers", "2"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "documents in: 7   kept: 6" in ok.stdout and "quarantined: 1" in ok.stdout
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["documents_kept"] == len(read_jsonl_dir(tmp_path / "out" / "kept")) == 6
+    assert len(read_jsonl_dir(tmp_path / "out" / "quarantine")) == 1
+
+
 def test_key_keep_turns_a_match_key_step_off(tmp_path):
     (tmp_path / "d.jsonl").write_bytes(
         orjson.dumps({"id": "a", "text": "ذهب الطالب إلى المدرسة في الصباح الباكر مع أصدقائه"}) + b"\n"
