@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -299,6 +298,8 @@ class Config:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "Config":
+        import tomllib  # only for a config file: ~5 ms of every run's start-up otherwise
+
         try:
             with open(path, "rb") as fh:
                 return cls.from_dict(tomllib.load(fh))

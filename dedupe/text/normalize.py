@@ -15,11 +15,12 @@ untouched text costs a scan); the tests check it equals the registry run in orde
 """
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Container
+
+import xxhash
 
 from . import chardata as cd
 from . import native
@@ -429,6 +430,12 @@ def _native_tables(options: KeyOptions):
 _TABLE_SOURCES = (cd.__file__, native.__file__, __file__)
 
 
+def key_cache_digest(options: KeyOptions) -> str:
+    """What names a key option set's tables in the disk cache (xxh3: hashlib's import, for a
+    blake2b, took ~4 ms of every run's serial start-up)."""
+    return xxhash.xxh3_64_hexdigest(" ".join(options.steps()).encode())
+
+
 def _native_key_codes(options: KeyOptions, cached: bool = True):
     """The ``native.sparse_codes`` of ``_native_tables`` (key of clean text, key of raw text), kept in
     the on-disk cache by steps: building them takes ~30 ms."""
@@ -438,7 +445,7 @@ def _native_key_codes(options: KeyOptions, cached: bool = True):
 
     if not cached:
         return build()
-    digest = hashlib.blake2b(" ".join(options.steps()).encode(), digest_size=6).hexdigest()
+    digest = key_cache_digest(options)
     return cd.disk_cached(f"key_{digest}", _TABLE_SOURCES, build)
 
 
