@@ -89,10 +89,10 @@ def _lines_by_reader(path, max_record_bytes):
     return [(i.source, i.line, i.raw, i.complete, i.file_no) if type(i) is RawLine else i for i in items], reader.notes
 
 
-def _lines_by_blocks(path, max_record_bytes, size):
+def _lines_by_blocks(path, max_record_bytes, size, small_from=None, small=1 << 18):
     reader = Reader(max_record_bytes=max_record_bytes, warn=lambda m: None)
     out = []
-    for part in reader.read_blocks(InputFile(path, path.name, "jsonl", None), size):
+    for part in reader.read_blocks(InputFile(path, path.name, "jsonl", None), size, small_from, small):
         if type(part) is tuple:
             source, file_no, first_line, data, offset = part
             assert read_range(str(path), offset, len(data)) == data  # what a worker reads at that offset
@@ -104,19 +104,23 @@ def _lines_by_blocks(path, max_record_bytes, size):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=_pieces, ends=st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=25, max_size=25),
-       final_newline=st.booleans(), max_record_bytes=st.integers(1, 14), size=st.integers(1, 40))
+       final_newline=st.booleans(), max_record_bytes=st.integers(1, 14), size=st.integers(1, 40),
+       small_from=st.none() | st.integers(-5, 800), small=st.integers(1, 40))
 # a file whose one record is a blank line just over max_record_bytes (not over-long for readline): it is
 # quarantined, and the file is not noted as empty (read_blocks once said it was)
-@example(pieces=[b" " * 12], ends=[b"\n"] * 25, final_newline=False, max_record_bytes=11, size=1)
-def test_blocks_give_the_lines_line_by_line_reading_gives(tmp_path, pieces, ends, final_newline, max_record_bytes, size):
+@example(pieces=[b" " * 12], ends=[b"\n"] * 25, final_newline=False, max_record_bytes=11, size=1, small_from=None,
+         small=1)
+def test_blocks_give_the_lines_line_by_line_reading_gives(tmp_path, pieces, ends, final_newline, max_record_bytes, size,
+                                                          small_from, small):
     """Same RawLines (number, bytes, complete flag), same over-long handling, same notes, for any
-    block size, line ends, blank and over-long lines and a missing final line end."""
+    block size (and smaller blocks from any offset on: the end of a run, ``read_tasks``), line ends,
+    blank and over-long lines and a missing final line end."""
     data = b"".join(p + e for p, e in zip(pieces, ends))
     if pieces and not final_newline:
         data = data[: -len(ends[len(pieces) - 1])]
     path = tmp_path / "f.jsonl"
     path.write_bytes(data)
-    assert _lines_by_blocks(path, max_record_bytes, size) == _lines_by_reader(path, max_record_bytes)
+    assert _lines_by_blocks(path, max_record_bytes, size, small_from, small) == _lines_by_reader(path, max_record_bytes)
 
 
 def test_over_long_line_is_not_held_whole(tmp_path):
@@ -135,3 +139,56 @@ def test_a_file_cut_short_under_the_run_is_an_error(tmp_path):
     path.write_bytes(b'{"text": "a"}\n')
     with pytest.raises(OSError, match="changed while it was being read"):
         read_range(str(path), 14, 28)
+
+
+def _echo_big(n):
+    return b"x" * n
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ") if __import__("sys").platform == "linux"
+                    else True, reason="pipe sizes are Linux's")
+def test_result_pipe_widened_and_results_intact():
+    """The pool's result pipe holds 1 MiB (fewer turns per packed batch); results larger than it arrive whole;
+    a size over the system's limit is ignored, not an error."""
+    import fcntl
+    import multiprocessing as mp
+
+    from dedupe.executors.local import _Pool
+
+    with open("/proc/sys/fs/pipe-max-size") as fh:
+        limit = int(fh.read())
+    with _Pool(2, context=mp.get_context("fork")) as pool:
+        pool.widen_result_pipe()
+        assert fcntl.fcntl(pool._outqueue._reader.fileno(), fcntl.F_GETPIPE_SZ) == min(1 << 20, limit)
+        pool.widen_result_pipe(1 << 40)  # capped at the system's limit (a raw 1 << 40 wraps to a one-page pipe)
+        assert fcntl.fcntl(pool._outqueue._reader.fileno(), fcntl.F_GETPIPE_SZ) == limit
+        sizes = [10, 3 << 20, 70_000, 1 << 20]
+        assert [len(r) for r in pool.imap(_echo_big, sizes)] == sizes
+
+
+def test_read_tasks_taper_the_last_blocks(tmp_path):
+    """The last TAPER_BLOCKS blocks' worth of the whole input (across files) goes in quarter blocks;
+    the blocks still tile every file, in order."""
+    from dedupe.executors.local import TAPER_BLOCKS, read_tasks
+    from dedupe.io.listing import list_inputs
+
+    line = orjson.dumps({"text": "نص " * 10}) + b"\n"  # 77 bytes
+    (tmp_path / "a.jsonl").write_bytes(line * 200)
+    (tmp_path / "b.jsonl").write_bytes(line * 30)
+    config = Config().replace(run={"block_bytes": 1000})
+    reader = Reader(warn=lambda m: None)
+    tasks = [t for kind, t in read_tasks(list_inputs([tmp_path]), config, None, reader) if kind == "range"]
+    by_file = {}
+    for source, _, _, _, offset, length in tasks:
+        by_file.setdefault(source, []).append((offset, length))
+    for name, size in (("a.jsonl", 200 * len(line)), ("b.jsonl", 30 * len(line))):
+        blocks = by_file[name]
+        assert blocks[0][0] == 0 and all(o + n == o2 for (o, n), (o2, _) in zip(blocks, blocks[1:]))
+        assert sum(n for _, n in blocks) == size
+    lengths = [n for _, n in by_file["a.jsonl"]]
+    tail = TAPER_BLOCKS * 1000 - 30 * len(line)  # the taper's bytes in a.jsonl
+    small_start = 200 * len(line) - tail
+    offsets = [o for o, _ in by_file["a.jsonl"]]
+    assert all(n > 250 + len(line) for o, n in zip(offsets, lengths) if o + n <= small_start - len(line))
+    assert all(n <= 250 + len(line) for o, n in zip(offsets, lengths) if o >= small_start)
+    assert all(n <= 250 + len(line) for _, n in by_file["b.jsonl"])

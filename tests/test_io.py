@@ -118,6 +118,26 @@ def test_existing_output_refused_without_overwrite(tmp_path):
     run(tmp_path / "d.jsonl", tmp_path / "out", Config().replace(run={"quiet": True, "overwrite": True}))
 
 
+def test_overwrite_replaces_every_old_part(tmp_path):
+    """--overwrite moves the old parts aside and deletes them in the background: when the run returns
+    only the new output is there (no old shard, no audit of the old run, no trash, a killed run's
+    trash gone too), and it is complete."""
+    out = tmp_path / "out"
+    (tmp_path / "d.jsonl").write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in DOCS))
+    run(tmp_path / "d.jsonl", out, _quiet(io={"shard_docs": 1}, boilerplate={"audit": True}))
+    assert len(list((out / "kept").glob("part-*"))) > 1 and (out / "audit").is_dir()
+    (out / ".trash-1-kept").mkdir()
+    (out / ".trash-1-kept" / "part-00000.jsonl").write_text("old")
+    (tmp_path / "e.jsonl").write_bytes(orjson.dumps(DOCS[0]) + b"\n")
+    stats = run(tmp_path / "e.jsonl", out, Config().replace(run={"quiet": True, "overwrite": True}))
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["kept", "quarantine", "removed",
+                                                                                   "stats.json"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".trash-")]
+    assert [p.name for p in (out / "kept").iterdir() if p.name.startswith("part-")] == ["part-00000.jsonl"]
+    assert read_jsonl_dir(out / "kept") == [{**DOCS[0], "text": read_jsonl_dir(out / "kept")[0]["text"]}]
+    assert stats["documents_in"] == stats["documents_kept"] == 1
+
+
 def test_shards_split_by_shard_docs(tmp_path):
     docs = [{"id": str(i), "text": f"وثيقة مختلفة رقم {i} " + "كلمة" * i} for i in range(7)]
     (tmp_path / "d.jsonl").write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in docs))

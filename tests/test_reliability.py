@@ -427,6 +427,56 @@ def test_writer_error_leaves_no_temporary_and_raises_output_error(tmp_path):
     assert list((tmp_path / "kept").iterdir()) == []
 
 
+@pytest.mark.parametrize("compression", ["none", "gzip", "zstd"])
+def test_sync_behind_writes_the_same_bytes(tmp_path, monkeypatch, compression):
+    """The background syncs every SYNC_BEHIND bytes change nothing in the shards or manifests written."""
+    records = [{"i": i, "text": f"{AR} {i}" * (i % 7 + 1)} for i in range(300)]
+
+    def write(name):
+        with ShardedWriter(tmp_path / name, 120, compression=compression, fingerprint="f") as w:
+            for r in records:
+                w.write(r)
+
+    write("a")  # (8 MiB between syncs: none in this output)
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(writer_mod, "SYNC_BEHIND", 200)
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (synced.append(fd), real(fd)))
+    write("b")
+    assert synced  # the background syncs ran
+    files = {name: {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())} for name in "ab"}
+    assert files["a"] == files["b"] and len(files["a"]) == 3  # same shards, no temporary left
+    progress = [{p.name: p.read_bytes() for p in (tmp_path / PROGRESS / name).iterdir()} for name in "ab"]
+    assert progress[0] == progress[1]  # same manifests
+    assert [orjson.loads(line) for p in sorted((tmp_path / "b").glob("part-*")) for line in
+            read_jsonl_dir_lines(p)] == records
+
+
+def read_jsonl_dir_lines(path):
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    elif path.suffix == ".zst":
+        data = zstandard.ZstdDecompressor().stream_reader(data).read()
+    return data.splitlines()
+
+
+def test_failed_background_sync_is_an_output_error_at_close(tmp_path, monkeypatch):
+    """A background sync that fails (an I/O error of the disk) fails the shard's close: one OutputError
+    naming the shard, no temporary file, nothing under a final name."""
+    def broken(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(writer_mod, "SYNC_BEHIND", 50)
+    monkeypatch.setattr(os, "fdatasync", broken)
+    w = ShardedWriter(tmp_path / "kept", 1000)
+    for i in range(20):
+        w.write({"i": i, "pad": "x" * 20})
+    with pytest.raises(OutputError, match="cannot write .*part-00000.jsonl.*Input/output error"):
+        w.close()
+    assert list((tmp_path / "kept").iterdir()) == []
+
+
 def test_interrupted_shard_is_not_left_under_any_name(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         with ShardedWriter(tmp_path / "kept", 3) as w:

@@ -354,10 +354,12 @@ class Reader:
         record = {"id": f.name, "text": text, "source": f.name}
         yield self._document(f, f.name, text, None, record, encoding, len(raw))
 
-    def read_blocks(self, f: InputFile, size: int) -> Iterator[tuple[str, int, int, bytes, int] | Item]:
+    def read_blocks(self, f: InputFile, size: int, small_from: int | None = None,
+                    small: int = 1 << 18) -> Iterator[tuple[str, int, int, bytes, int] | Item]:
         """An uncompressed JSON-lines file as blocks of whole lines, for the workers to split.
 
         Yields ``(source, file_no, first_line, data, offset)`` blocks of about ``size`` bytes
+        (``small`` bytes from file offset ``small_from`` on, when given)
         that end at a line end (or at the end of the file), in file order, ``offset`` being
         where ``data`` starts in the file; ``block_lines`` turns one into the RawLines
         ``read`` would have yielded, so this process reads the bytes without making an
@@ -385,7 +387,7 @@ class Reader:
                 carry = b""
                 offset = 0  # where carry (then data) starts in the file
                 while True:
-                    chunk = raw.read(size)
+                    chunk = raw.read(size if small_from is None or offset + len(carry) < small_from else small)
                     data = carry + chunk if carry else chunk
                     if not data:
                         break
