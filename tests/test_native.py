@@ -354,7 +354,7 @@ def test_prep_lines_of_real_documents_equals_python():
 def _trim_parts():
     from dedupe.text import boilerplate as bp
 
-    return [n for n, _, _ in bp._TRIM_NEEDLES] + ["سمات", "Next", "Previous", "x", "ص", "خ", "ه", "ن", "ا", "r", "R",
+    return [n for n, _, _, _ in bp._TRIM_NEEDLES] + ["سمات", "Next", "Previous", "x", "ص", "خ", "ه", "ن", "ا", "r", "R",
                                                  "[email protected]", "اضغط هنا", "click here", "CLICK HERE",
                                                  " ", " ", "  ", ".", "،", "»", "عين اليوم", "سبق", "الرياض",
                                                  "\U0001F600", "é", "ـ", "\n"]
@@ -367,8 +367,8 @@ def _flags_definition(text):
     from dedupe.text import boilerplate as bp
 
     flags = 0
-    for needle, group, window in bp._TRIM_NEEDLES:
-        if needle in (text[-window:] if window else text):
+    for needle, group, window, guard in bp._TRIM_NEEDLES:
+        if needle in (text[-window:] if window else text) and not (guard and text[-1:] in guard):
             flags |= group
     return flags
 
@@ -398,26 +398,86 @@ def test_trim_line_equals_pure(line, head):
 @needs_native
 def test_substrings_at_every_offset_and_kind():
     """Each needle at every offset around the 16-byte blocks, in str of the three kinds; more anchors than
-    the block scan takes (every character read); windows."""
+    the block scan takes (every character read); windows; guards (a guarded needle found by its own block
+    scan, only in a text that does not end in its guard: here the needle's own last character)."""
     many = [chr(c) + "q" for c in range(0x621, 0x621 + 20)]  # 20 distinct anchors
-    cases = [(["للتواصل", "خرى للكاتب", "ab", "z"], None, None),
-             (many, None, None),
-             (["هنا", "ere", "x", "ـx"], [1, 2, 4, 8], [16, 16, 0, 3])]
-    for needles, groups, windows in cases:
-        scan = native.substrings(needles, "", groups, windows)
+    cases = [(["للتواصل", "خرى للكاتب", "ab", "z"], None, None, None),
+             (many, None, None, None),
+             (["هنا", "ere", "x", "ـx"], [1, 2, 4, 8], [16, 16, 0, 3], None),
+             (["سمات", "ab", "x", "q\U0001F600", "é"], [1, 2, 4, 8, 16], [0, 0, 0, 0, 3], ["ت.", "b", "", "\U0001F600", "é"])]
+    for needles, groups, windows, guards in cases:
+        scan = native.substrings(needles, "", groups, windows, guards)
         groups = groups or [1] * len(needles)
         windows = windows or [0] * len(needles)
+        guards = guards or [""] * len(needles)
         for fill in ("ب", "a", "\U0001F600"):
             for n, g, w in zip(needles, groups, windows):
                 for offset in range(0, 40):
                     for after in (0, 1, 5, 17):
                         t = fill * offset + n + fill * after
                         want = 0
-                        for n2, g2, w2 in zip(needles, groups, windows):
-                            if n2 in (t[-w2:] if w2 else t):
+                        for n2, g2, w2, u2 in zip(needles, groups, windows, guards):
+                            if n2 in (t[-w2:] if w2 else t) and not (u2 and t[-1:] in u2):
                                 want |= g2
                         assert scan.flags(t) == want, (n, offset, after, fill)
                         assert scan.within(t) is bool(want)
+
+
+def _flags_lines_definition(scan, lines, skip=(), lead=0, lead_bit=0):
+    """``Substrings.flags_lines`` by its definition: ``flags`` per line, 0 in ``skip``, ``lead_bit`` on the
+    first ``lead`` non-empty lines not in ``skip``."""
+    out = []
+    for i, line in enumerate(lines):
+        f = 0 if i in skip else scan.flags(line)
+        if lead and line and i not in skip:
+            f |= lead_bit
+            lead -= 1
+        out.append(f)
+    return bytes(out)
+
+
+#: Lines of the three str kinds: ASCII / Latin-1, Arabic (UCS-2), with an emoji (UCS-4); and empty ones.
+TRIM_LINES = st.lists(st.one_of(st.just(""), TRIM_TEXT, TRIM_TEXT.map(lambda t: t + "\U0001F600"),
+                                TRIM_TEXT.map(lambda t: "\U0001F600" + t),
+                                st.lists(st.sampled_from(list("xX:-ab .éere") + ["protected]", "ERE"]),
+                                         max_size=20).map("".join)), max_size=12)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(TRIM_LINES, st.sets(st.integers(0, 12)), st.integers(0, 5), st.sampled_from([0, 32, 64, 128]))
+def test_flags_lines_equal_flags_per_line(lines, skip, lead, lead_bit):
+    """trim_lines' scan: one C call gives each line's ``flags`` (the Python definition of _TRIM_NEEDLES), 0
+    for the skipped ones, the lead bit on the first non-empty lines not skipped."""
+    from dedupe.text import boilerplate as bp
+
+    flags_lines = bp._TRIM_SCAN.flags_lines
+    assert flags_lines(lines) == bytes(_flags_definition(line) for line in lines)
+    assert flags_lines(lines) == bytes(bp._TRIM_FLAGS(line) for line in lines)
+    want = _flags_lines_definition(bp._TRIM_SCAN, lines, skip, lead, lead_bit)
+    assert flags_lines(lines, skip, lead, lead_bit) == want
+    assert flags_lines(lines, dict.fromkeys(skip, "chrome"), lead, lead_bit) == want  # (a dict: StripStep's drop)
+    assert flags_lines(lines, list(skip), lead, lead_bit) == want
+
+
+@needs_native
+def test_flags_lines_arguments():
+    scan = native.substrings(["ab", "é"], "", [1, 128])
+    assert scan.flags_lines([]) == b""
+    assert scan.flags_lines(["", "xab", "é", "\U0001F600ab é"], None, 2, 64) == bytes([0, 65, 192, 129])
+    assert scan.flags_lines(["ab", "ab", "ab"], {1: "x"}, 5, 2) == bytes([3, 0, 3])
+    with pytest.raises(TypeError):
+        scan.flags_lines(("ab",))  # a list only
+    with pytest.raises(TypeError):
+        scan.flags_lines(["ab", 3])
+    with pytest.raises(ValueError):
+        scan.flags_lines(["ab"], None, 1, 256)
+    with pytest.raises(ValueError):
+        native.substrings(["ab"], "", [256]).flags_lines(["ab"])
+    with pytest.raises(ValueError):
+        native.substrings(["ab", "c"], "", None, None, ["."])  # one guard per needle
+    with pytest.raises(TypeError):
+        native.substrings(["ab"], "", None, None, [None])
 
 
 @needs_native

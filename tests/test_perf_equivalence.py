@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 import orjson
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedupe.config import Config
@@ -24,7 +24,7 @@ from dedupe.document import Document
 from dedupe.stats import Stats
 from dedupe.steps import local
 from dedupe.steps.local import StripStep
-from dedupe.text import native
+from dedupe.text import boilerplate, native
 from dedupe.text.boilerplate import HEAD_ZONE
 from dedupe.text.normalize import clean, spaces
 from dedupe.text.paragraphs import (
@@ -317,7 +317,7 @@ class _OldStripStep(StripStep):
             head = set(sorted(head)[:HEAD_ZONE])
             for i, line in enumerate(lines):
                 if i not in drop and line:
-                    new, rule = local.trim_line(line, head=i in head)
+                    new, rule = boilerplate.trim_line(line, head=i in head)
                     if rule:
                         trimmed.append((i + 1, f"trim:{rule}", line))
                         lines[i] = new
@@ -369,18 +369,36 @@ def test_strip_step_equals_the_old_one():
         assert _strip_outputs(StripStep, texts, config) == expected
 
 
+def _is_subsequence(calls, expected):
+    rest = iter(expected)
+    return all(call in rest for call in calls)
+
+
 def test_head_zone_is_the_first_content_lines(monkeypatch):
     """``trim_line`` gets ``head=True`` for the first ``HEAD_ZONE`` non-empty lines that are not chrome,
-    as the old ``set(sorted(head)[:HEAD_ZONE])`` said."""
-    calls = []
-    trim_line = local.trim_line
+    as the old ``set(sorted(head)[:HEAD_ZONE])`` said: the pure path calls it for every such line; with the
+    accelerator, ``trim_lines`` looks at some of them only (``trim_line`` or ``_lead_in_end``), with the
+    same ``head``."""
+    calls, inside = [], []
+    trim_line, lead_in_end = boilerplate.trim_line, boilerplate._lead_in_end
 
     def recording(line, head):
         calls.append((line, head))
-        return trim_line(line, head=head)
+        inside.append(1)
+        try:
+            return trim_line(line, head=head)
+        finally:
+            inside.pop()
+
+    def recording_lead(line, head):
+        if not inside:  # (trim_line calls it too)
+            calls.append((line, head))
+        return lead_in_end(line, head)
 
     step = StripStep(Stats(), Config())
-    monkeypatch.setattr(local, "trim_line", recording)
+    monkeypatch.setattr(boilerplate, "trim_line", recording)
+    monkeypatch.setattr(boilerplate, "_lead_in_end", recording_lead)
+    looked_at = 0
     for k, text in enumerate(_documents(60)):
         doc = Document(str(k), text, "s", k, k, {})
         lines = text.split("\n")
@@ -388,5 +406,90 @@ def test_head_zone_is_the_first_content_lines(monkeypatch):
         head = set(sorted({i for i, line in enumerate(lines) if line and i not in drop})[:HEAD_ZONE])
         expected = [(line, i in head) for i, line in enumerate(lines) if i not in drop and line]
         calls.clear()
-        step.process(doc)
-        assert calls == expected
+        step.process(Document(str(k), text, "s", k, k, {}))
+        assert _is_subsequence(calls, expected)
+        looked_at += len(calls)
+        if native.AVAILABLE:
+            calls.clear()
+            with pure():
+                step.process(doc)
+            assert calls == expected
+    assert looked_at
+
+
+# --- trim_lines (StripStep's trim loop) against the loop it replaced ---------------------------------
+
+def _old_trim_loop(lines, drop):
+    """``StripStep.process``'s loop before ``trim_lines``: ``trim_line`` on every non-empty line not in
+    ``drop``, the first ``HEAD_ZONE`` of them the head."""
+    cut, content = [], 0
+    for i, line in enumerate(lines):
+        if line and i not in drop:
+            new, rule = boilerplate.trim_line(line, head=content < HEAD_ZONE)
+            content += 1
+            if rule:
+                cut.append((i, new, rule))
+    return cut
+
+
+#: Pieces of lines for every rule of trim_line and every needle of its scan: x / X, colons, the three dashes,
+#: "سمات", the footer words, the e-mail artifact, link prompts ("هنا", "click here"), Latin, an astral emoji
+#: (str of the three kinds), punctuation; long ones, so that a cut leaves the 40 characters a lead-in needs.
+_TRIM_PIECES = ["x", "X", ":", ": ", "-", "–", "—", " - ", " – ", "سبق", "الرياض", "جدة", "سمات", "مستمرا.", ".",
+                "»", "،", "للتواصل", "خرى للكاتب", "[email protected]", "هنا", "ere", "ERE", "ص", "خ", "x@yahoo.com",
+                "\U0001F600", "é", "a", " ", " ", "انطلق فريق نخبة الشمال في رحلة طويلة عبر الصحراء الكبرى ",
+                "قال المتحدث الرسمي إن العمل مستمر ", "أعلنت الهيئة العامة للإحصاء اليوم "]
+#: What a line may start with: sabq's and 3alyoum's lead-ins, a head byline glued to the text, the slider
+#: arrows, a footer phrase, a start that looks like a lead-in but is not one.
+_TRIM_LEADS = ["مهنا التميمي-سبق-الجوف: ", "عمر عريبي - سبق- جازان: ", "سبق- الرياض: ", "أحمد حجازي – عين اليوم ",
+               "عين اليوم – متابعات ", "أحمد البشيري-الباحة ", "جدة - ", "Next Previous ", "رابط الخبر بصحيفة الوئام: ",
+               "قال - بحسب المصدر: ", "x ", "للتواصل "]
+#: What a line may end with: a tag list after a full stop or not, a glued footer, the e-mail artifact,
+#: a link prompt, a full stop.
+_TRIM_TAILS = [". سمات الصين ايفون بكين", " سمات الصين", "x@yahoo.comللتواصل مع الكاتب", "مقالات أخرى للكاتب ابحث",
+               " [email protected] /* */", " للمزيد اضغط هنا", " click here", ".", "»", ":"]
+_TRIM_TEXT_LINE = st.builds(lambda lead, body, filler, tail: lead + body + filler + tail,
+                            st.sampled_from(_TRIM_LEADS) | st.just(""),
+                            st.just("") | st.lists(st.sampled_from(_TRIM_PIECES), max_size=5).map("".join),
+                            st.sampled_from(_TRIM_PIECES[-3:] + [""]),
+                            st.sampled_from(_TRIM_TAILS) | st.just(""))
+_TRIM_DOC_LINE = st.one_of(st.just(""), _TRIM_TEXT_LINE, _TRIM_TEXT_LINE, _TRIM_TEXT_LINE)
+#: Documents of a few lines, so the head zone ends anywhere (after empty or dropped lines, or not at all).
+_TRIM_DOCS = st.lists(_TRIM_DOC_LINE, max_size=9)
+
+
+_SABQ = "مهنا التميمي-سبق-الجوف: " + _TRIM_PIECES[-3]
+_BYLINE = "أحمد حجازي – عين اليوم " + _TRIM_PIECES[-3] + "."
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRIM_DOCS, st.sets(st.integers(0, 8)))
+@example(["ب", "ب", "ب", _SABQ, _SABQ + "x"], set())  # past the head: a lead-in (a colon and a dash only)
+@example(["ب", "", "ب", "ب", _BYLINE, _SABQ], {2})  # the head ends after an empty and a dropped line
+@example(["ب", "", "ب", "ب", _BYLINE], set())  # ... or just before the byline, which stays
+@example([_BYLINE + " سمات الصين", "ب" + _BYLINE, _BYLINE + "x"], set())
+def test_trim_lines_equal_the_old_loop(lines, dropped):
+    """Same cuts, rules and head zone as the loop over every content line, with the accelerator and
+    without; the old loop's ``trim_line`` with and without it too."""
+    drop = {i: "chrome" for i in dropped if i < len(lines)}
+    expected = _old_trim_loop(lines, drop)
+    if native.AVAILABLE:
+        assert boilerplate.trim_lines(list(lines), drop) == expected
+        assert boilerplate.trim_lines(list(lines), set(drop)) == expected
+        assert boilerplate.trim_lines(list(lines)) == _old_trim_loop(lines, ())
+    with pure():
+        assert _old_trim_loop(lines, drop) == expected
+        assert boilerplate.trim_lines(list(lines), drop) == expected
+        assert boilerplate.trim_lines(list(lines)) == _old_trim_loop(lines, ())
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TRIM_DOCS)
+def test_strip_step_of_generated_documents_equals_the_old_one(lines):
+    """The same through ``StripStep`` (chrome, trims and repeats, audit on), C and pure."""
+    config = Config().replace(boilerplate={"audit": True})
+    texts = ["\n".join(lines), "\n".join(lines[::-1])]
+    expected = _strip_outputs(_OldStripStep, texts, config)
+    assert _strip_outputs(StripStep, texts, config) == expected
+    with pure():
+        assert _strip_outputs(StripStep, texts, config) == expected

@@ -30,10 +30,14 @@
  *                       word, the count of rating marks, the long lines that may be menus
  *     .has_phrase(text, phrases) -> whether key(text) has a phrase (boilerplate._PHRASE_RE's search)
  *   Phrases(needles)  needles looked for as runs of whole words of a key (Table.prep_lines, .has_phrase)
- *   Substrings(needles, anchors, groups=None, windows=None)
+ *   Substrings(needles, anchors, groups=None, windows=None, guards=None)
  *     .within(text)  -> any(needle in text for needle in needles)
  *     .flags(text)   -> the OR of the groups of the needles in text (a needle with a window only in its
- *                       last `window` characters); SSE2 block scans for the anchor characters
+ *                       last `window` characters, one with a guard only when text[-1:] is not in it);
+ *                       SSE2 block scans for the anchor characters
+ *     .flags_lines(lines, skip=None, lead=0, lead_bit=0)
+ *                    -> bytes: flags(line) per line of a list, 0 for the indexes in skip, `lead_bit` added
+ *                       to the first `lead` non-empty lines not in skip (boilerplate.trim_lines)
  *   minhash_update(shingles uint32, a uint32, b uint32, sig uint32 (writable))
  *       sig[p] = min(sig[p], min over shingles of (a[p] * fmix32(h) + b[p]) mod 2**32)
  *   shingles(tokens uint64, ngram, mix uint64) -> bytes of uint32 n-gram hashes
@@ -816,11 +820,16 @@ static PyTypeObject PhrasesType = {
 };
 
 /*
- * Substrings(needles, anchors, groups=None): needles for a substring test (any(n in line for n in needles):
- * .within(text) and Table.prep_lines) or for the set of groups of the needles a text contains (.flags(text)).
- * anchors[i] is an index into needles[i], best its rarest character: a text is only compared with a needle
- * where its anchor character stands (a bitmap of the anchors' low bytes first). groups[i] is the bit of
- * needle i (default 1).
+ * Substrings(needles, anchors, groups=None, windows=None, guards=None): needles for a substring test
+ * (any(n in line for n in needles): .within(text) and Table.prep_lines) or for the set of groups of the
+ * needles a text contains (.flags(text), .flags_lines(lines)). anchors[i] is an index into needles[i], best
+ * its rarest character: a text is only compared with a needle where its anchor character stands (a bitmap of
+ * the anchors' low bytes first). groups[i] is the bit of needle i (default 1). A needle with a window
+ * (windows[i] > 0) counts only in the last windows[i] characters of a text, one with a guard (guards[i] a
+ * non-empty str) only in a text whose last character is not in guards[i]: those are looked for apart (the
+ * "tail" needles), a guarded one only after its guard passed, so a needle of frequent letters that is
+ * rarely wanted (boilerplate's "سمات" after a line that does not end in a full stop) does not slow the
+ * anchor scan of every text.
  */
 #define SUBSTRING_ANCHORS 16
 
@@ -838,9 +847,14 @@ typedef struct {
     Py_UCS4 anchors[SUBSTRING_ANCHORS];  /* the distinct anchor characters, when there are so few */
     int nanchors;         /* their number, or -1 for more */
     Py_ssize_t *window;   /* > 0: the needle only counts within the last `window` characters of a text */
-    Py_ssize_t *tail;     /* the needles with a window (not in the buckets, nor in the anchors) */
+    Py_UCS4 *guard;       /* all guards, concatenated */
+    Py_ssize_t *guard_at; /* start of each needle's guard, plus one past the end (empty: no guard) */
+    Py_ssize_t *tail;     /* the needles with a window or a guard (not in the buckets, nor in the anchors) */
     Py_ssize_t ntail;
 } SubstringsObject;
+
+/* Needle i is looked for apart from the anchor scan: it has a window or a guard. */
+#define SUBSTRING_TAILED(p, i) ((p)->window[i] || (p)->guard_at[(i) + 1] > (p)->guard_at[i])
 
 static void Substrings_dealloc(SubstringsObject *self) {
     PyMem_Free(self->chars);
@@ -849,24 +863,32 @@ static void Substrings_dealloc(SubstringsObject *self) {
     PyMem_Free(self->group);
     PyMem_Free(self->order);
     PyMem_Free(self->window);
+    PyMem_Free(self->guard);
+    PyMem_Free(self->guard_at);
     PyMem_Free(self->tail);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwds) {
-    PyObject *seq, *aseq, *gseq = Py_None, *gfast = NULL, *wseq = Py_None, *wfast = NULL;
-    if (!PyArg_ParseTuple(args, "OO|OO", &seq, &aseq, &gseq, &wseq)) return -1;
+    PyObject *seq, *aseq, *gseq = Py_None, *gfast = NULL, *wseq = Py_None, *wfast = NULL, *useq = Py_None, *ufast = NULL;
+    if (!PyArg_ParseTuple(args, "OO|OOO", &seq, &aseq, &gseq, &wseq, &useq)) return -1;
     PyObject *fast = PySequence_Fast(seq, "Substrings() needs a sequence of str");
     if (!fast) return -1;
     PyObject *afast = PySequence_Fast(aseq, "Substrings() needs a sequence of int");
     if (!afast) { Py_DECREF(fast); return -1; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), total = 0;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), total = 0, gtotal = 0;
     if (gseq != Py_None && !(gfast = PySequence_Fast(gseq, "Substrings() needs a sequence of int"))) goto fail;
     if (wseq != Py_None && !(wfast = PySequence_Fast(wseq, "Substrings() needs a sequence of int"))) goto fail;
+    if (useq != Py_None && !(ufast = PySequence_Fast(useq, "Substrings() needs a sequence of str"))) goto fail;
     if (PySequence_Fast_GET_SIZE(afast) != n || (gfast && PySequence_Fast_GET_SIZE(gfast) != n)
-            || (wfast && PySequence_Fast_GET_SIZE(wfast) != n)) {
-        PyErr_SetString(PyExc_ValueError, "Substrings() needs one anchor, group and window per needle");
+            || (wfast && PySequence_Fast_GET_SIZE(wfast) != n) || (ufast && PySequence_Fast_GET_SIZE(ufast) != n)) {
+        PyErr_SetString(PyExc_ValueError, "Substrings() needs one anchor, group, window and guard per needle");
         goto fail;
+    }
+    for (Py_ssize_t i = 0; ufast && i < n; i++) {
+        PyObject *u = PySequence_Fast_GET_ITEM(ufast, i);
+        if (!PyUnicode_Check(u)) { PyErr_SetString(PyExc_TypeError, "Substrings() needs str guards"); goto fail; }
+        gtotal += PyUnicode_GET_LENGTH(u);
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
@@ -878,6 +900,9 @@ static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwd
     }
     PyMem_Free(self->chars); PyMem_Free(self->at); PyMem_Free(self->anchor); PyMem_Free(self->group);
     PyMem_Free(self->order); PyMem_Free(self->window); PyMem_Free(self->tail);
+    PyMem_Free(self->guard); PyMem_Free(self->guard_at);
+    self->guard = PyMem_Malloc(sizeof(Py_UCS4) * (gtotal ? gtotal : 1));
+    self->guard_at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     self->order = PyMem_Malloc(sizeof(int32_t) * (n ? n : 1));
     self->window = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
     self->tail = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
@@ -889,10 +914,11 @@ static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwd
     self->n = 0;
     self->all = 0;
     memset(self->bloom, 0, sizeof(self->bloom));
-    if (!self->chars || !self->at || !self->anchor || !self->group || !self->order || !self->window || !self->tail) {
+    if (!self->chars || !self->at || !self->anchor || !self->group || !self->order || !self->window || !self->tail
+            || !self->guard || !self->guard_at) {
         PyErr_NoMemory(); goto fail;
     }
-    Py_ssize_t at = 0;
+    Py_ssize_t at = 0, gat = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *s = PySequence_Fast_GET_ITEM(fast, i);
         Py_ssize_t len = PyUnicode_GET_LENGTH(s);
@@ -912,28 +938,35 @@ static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwd
             if (w < 0) { PyErr_SetString(PyExc_ValueError, "Substrings() window out of range"); goto fail; }
         }
         self->window[i] = w;
-        if (w) self->tail[self->ntail++] = i;
+        self->guard_at[i] = gat;
+        if (ufast) {
+            PyObject *u = PySequence_Fast_GET_ITEM(ufast, i);
+            for (Py_ssize_t j = 0; j < PyUnicode_GET_LENGTH(u); j++) self->guard[gat++] = PyUnicode_READ_CHAR(u, j);
+        }
+        int tailed = w || gat > self->guard_at[i];
+        if (tailed) self->tail[self->ntail++] = i;
         self->group[i] = (uint32_t)g;
         self->all |= (uint32_t)g;
         self->at[i] = at;
         self->anchor[i] = a;
         for (Py_ssize_t j = 0; j < len; j++) self->chars[at + j] = PyUnicode_READ_CHAR(s, j);
         Py_UCS4 c = self->chars[at + a];
-        if (!w) self->bloom[(c & 0xFF) >> 5] |= 1u << (c & 31);
+        if (!tailed) self->bloom[(c & 0xFF) >> 5] |= 1u << (c & 31);
         at += len;
     }
     self->at[n] = at;
+    self->guard_at[n] = gat;
     memset(self->bucket, 0, sizeof(self->bucket));
     for (Py_ssize_t i = 0; i < n; i++)
-        if (!self->window[i]) self->bucket[(self->chars[self->at[i] + self->anchor[i]] & 0xFF) + 1]++;
+        if (!SUBSTRING_TAILED(self, i)) self->bucket[(self->chars[self->at[i] + self->anchor[i]] & 0xFF) + 1]++;
     for (int b = 0; b < 256; b++) self->bucket[b + 1] += self->bucket[b];
     int32_t fill[256];
     memcpy(fill, self->bucket, sizeof(fill));
     for (Py_ssize_t i = 0; i < n; i++)
-        if (!self->window[i]) self->order[fill[self->chars[self->at[i] + self->anchor[i]] & 0xFF]++] = (int32_t)i;
+        if (!SUBSTRING_TAILED(self, i)) self->order[fill[self->chars[self->at[i] + self->anchor[i]] & 0xFF]++] = (int32_t)i;
     self->nanchors = 0;
     for (Py_ssize_t i = 0; i < n && self->nanchors >= 0; i++) {
-        if (self->window[i]) continue;
+        if (SUBSTRING_TAILED(self, i)) continue;
         Py_UCS4 c = self->chars[self->at[i] + self->anchor[i]];
         int k;
         for (k = 0; k < self->nanchors && self->anchors[k] != c; k++) ;
@@ -943,7 +976,7 @@ static int Substrings_init(SubstringsObject *self, PyObject *args, PyObject *kwd
         }
     }
     self->n = n;
-    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast);
+    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast); Py_XDECREF(ufast);
     return 0;
 fail:
     self->n = 0;
@@ -951,7 +984,7 @@ fail:
     self->nanchors = -1;
     memset(self->bloom, 0, sizeof(self->bloom));
     memset(self->bucket, 0, sizeof(self->bucket));
-    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast);
+    Py_DECREF(fast); Py_DECREF(afast); Py_XDECREF(gfast); Py_XDECREF(wfast); Py_XDECREF(ufast);
     return -1;
 }
 
@@ -1025,26 +1058,71 @@ SKIP_BLOCKS(skip_blocks4, Py_UCS4)
         }                                                                                           \
     } while (0)
 
+/* Whether s[0:len] contains needle[0:m], compared where its anchor character needle[a] stands (the
+   blocks of 16 bytes without it skipped): a guarded needle of Substrings. */
+#define FIND_ANCHORED(NAME, T, TMAX, SKIP)                                                          \
+static int NAME(const T *s, Py_ssize_t len, const Py_UCS4 *needle, Py_ssize_t m, Py_ssize_t a) {    \
+    enum { LANES = 16 / sizeof(T) };                                                                \
+    if (needle[a] > (TMAX) || m > len) return 0;                                                    \
+    const T anc = (T)needle[a];                                                                     \
+    Py_ssize_t i = a, end = len - m + a + 1, j;  /* the anchor stands in s[a:end] */                \
+    if (SUBSTRING_SIMD) {                                                                           \
+        for (;;) {                                                                                  \
+            unsigned mask;                                                                          \
+            i = SKIP(s, i, end, &anc, 1, &mask);                                                    \
+            if (!mask) break;                                                                       \
+            while (mask) {                                                                          \
+                int b = SUBSTRING_CTZ(mask);                                                        \
+                mask &= ~(((1u << sizeof(T)) - 1) << b);                                            \
+                const T *t = s + (i + b / (int)sizeof(T) - a);                                      \
+                for (j = 0; j < m && (Py_UCS4)t[j] == needle[j]; j++) ;                             \
+                if (j == m) return 1;                                                               \
+            }                                                                                       \
+            i += LANES;                                                                             \
+        }                                                                                           \
+    }                                                                                               \
+    for (; i < end; i++) {                                                                          \
+        if (s[i] != anc) continue;                                                                  \
+        for (j = 0; j < m && (Py_UCS4)s[i - a + j] == needle[j]; j++) ;                             \
+        if (j == m) return 1;                                                                       \
+    }                                                                                               \
+    return 0;                                                                                       \
+}
+FIND_ANCHORED(find_anchored1, Py_UCS1, 0xFFu, skip_blocks1)
+FIND_ANCHORED(find_anchored2, Py_UCS2, 0xFFFFu, skip_blocks2)
+FIND_ANCHORED(find_anchored4, Py_UCS4, 0x10FFFFu, skip_blocks4)
+
 /* The groups of the needles of p that s[0:len] contains; with `first`, stop at the first needle found.
    With few anchor characters, blocks of 16 bytes that hold none are skipped (SKIP) and only the anchors
-   found are compared; an anchor the kind T cannot hold is left out. The needles with a window are
-   compared at each start in it. */
-#define SUBSTRINGS_IN(NAME, T, TMAX, SKIP)                                                          \
+   found are compared; an anchor the kind T cannot hold is left out. The tail needles come first: one
+   with a window is compared at each start in it, one with a guard only when the last character of the
+   text is not in its guard, then where its anchor stands (FIND). */
+#define SUBSTRINGS_IN(NAME, T, TMAX, SKIP, FIND)                                                    \
 static uint32_t NAME(const SubstringsObject *p, const T *s, Py_ssize_t len, int first) {            \
     enum { LANES = 16 / sizeof(T) };                                                                \
     uint32_t found = 0;                                                                             \
     for (Py_ssize_t q = 0; q < p->ntail; q++) {                                                     \
-        Py_ssize_t k = p->tail[q], m = p->at[k + 1] - p->at[k];                                     \
+        Py_ssize_t k = p->tail[q], m = p->at[k + 1] - p->at[k], g;                                  \
         const Py_UCS4 *needle = p->chars + p->at[k];                                                \
         if ((p->group[k] & ~found) == 0) continue;                                                  \
-        for (Py_ssize_t st = len > p->window[k] ? len - p->window[k] : 0; st + m <= len; st++) {    \
-            Py_ssize_t j;                                                                           \
-            for (j = 0; j < m && (Py_UCS4)s[st + j] == needle[j]; j++) ;                            \
-            if (j == m) {                                                                           \
-                found |= p->group[k];                                                               \
-                if (first || found == p->all) return found;                                         \
-                break;                                                                              \
+        if (p->guard_at[k + 1] > p->guard_at[k]) {                                                  \
+            if (!len) continue;                                                                     \
+            for (g = p->guard_at[k]; g < p->guard_at[k + 1] && p->guard[g] != (Py_UCS4)s[len - 1]; g++) ; \
+            if (g < p->guard_at[k + 1]) continue;  /* the text ends in a character of the guard */   \
+        }                                                                                           \
+        int hit = 0;                                                                                \
+        if (!p->window[k]) {                                                                        \
+            hit = FIND(s, len, needle, m, p->anchor[k]);                                            \
+        } else {                                                                                    \
+            for (Py_ssize_t st = len > p->window[k] ? len - p->window[k] : 0; !hit && st + m <= len; st++) { \
+                Py_ssize_t j;                                                                       \
+                for (j = 0; j < m && (Py_UCS4)s[st + j] == needle[j]; j++) ;                        \
+                hit = j == m;                                                                       \
             }                                                                                       \
+        }                                                                                           \
+        if (hit) {                                                                                  \
+            found |= p->group[k];                                                                   \
+            if (first || found == p->all) return found;                                             \
         }                                                                                           \
     }                                                                                               \
     T anc[SUBSTRING_ANCHORS];                                                                       \
@@ -1073,9 +1151,9 @@ static uint32_t NAME(const SubstringsObject *p, const T *s, Py_ssize_t len, int 
     }                                                                                               \
     return found;                                                                                   \
 }
-SUBSTRINGS_IN(substrings_in1, Py_UCS1, 0xFFu, skip_blocks1)
-SUBSTRINGS_IN(substrings_in2, Py_UCS2, 0xFFFFu, skip_blocks2)
-SUBSTRINGS_IN(substrings_in4, Py_UCS4, 0x10FFFFu, skip_blocks4)
+SUBSTRINGS_IN(substrings_in1, Py_UCS1, 0xFFu, skip_blocks1, find_anchored1)
+SUBSTRINGS_IN(substrings_in2, Py_UCS2, 0xFFFFu, skip_blocks2, find_anchored2)
+SUBSTRINGS_IN(substrings_in4, Py_UCS4, 0x10FFFFu, skip_blocks4, find_anchored4)
 
 /* How many characters of s[0:len] are one of chars[0:nchars] (at most SUBSTRING_ANCHORS); the count may stop
    at `limit` or more. */
@@ -1128,9 +1206,59 @@ static PyObject *Substrings_flags(SubstringsObject *self, PyObject *text) {
     return PyLong_FromUnsignedLong(substrings_in(self, text, 0));
 }
 
+/* Substrings.flags_lines(lines, skip=None, lead=0, lead_bit=0) -> bytes: flags(line) for each line of a list,
+   0 for the indexes in `skip` (any container of ints, or None); the first `lead` lines that are not empty
+   and not in skip get `lead_bit` too (boilerplate.trim_lines: the head zone). The groups and lead_bit must
+   fit in a byte. One call per document instead of one flags() per line: most lines have nothing to cut, and
+   the Python call per line cost more than their scan (StripStep's loop over the 55 MB bench corpus, with
+   trim_lines: 0.117 s -> 0.079 s). */
+static PyObject *Substrings_flags_lines(SubstringsObject *self, PyObject *args) {
+    PyObject *lines, *skip = Py_None;
+    Py_ssize_t lead = 0, lead_bit = 0;
+    if (!PyArg_ParseTuple(args, "O!|Onn", &PyList_Type, &lines, &skip, &lead, &lead_bit)) return NULL;
+    if (lead_bit < 0 || ((Py_ssize_t)self->all | lead_bit) > 0xFF) {
+        PyErr_SetString(PyExc_ValueError, "flags_lines() needs groups and lead_bit below 256");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, n);
+    if (!result) return NULL;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(result);
+    int skip_dict = PyDict_CheckExact(skip);
+    if (skip_dict && PyDict_GET_SIZE(skip) == 0) skip = Py_None;  /* (nothing to look up per line) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (skip != Py_None) {
+            PyObject *key = PyLong_FromSsize_t(i);
+            int skipped = !key ? -1 : skip_dict ? PyDict_Contains(skip, key) : PySequence_Contains(skip, key);
+            Py_XDECREF(key);
+            if (skipped < 0) goto error;
+            if (skipped) { out[i] = 0; continue; }
+        }
+        if (i >= PyList_GET_SIZE(lines)) {  /* (a container's __contains__ shrank the list) */
+            PyErr_SetString(PyExc_RuntimeError, "flags_lines(): the list changed size");
+            goto error;
+        }
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) { PyErr_SetString(PyExc_TypeError, "flags_lines() needs a list of str"); goto error; }
+        uint32_t f = substrings_in(self, line, 0);
+        if (lead > 0 && PyUnicode_GET_LENGTH(line)) {
+            f |= (uint32_t)lead_bit;
+            lead--;
+        }
+        out[i] = (unsigned char)f;
+    }
+    return result;
+error:
+    Py_DECREF(result);
+    return NULL;
+}
+
 static PyMethodDef Substrings_methods[] = {
     {"within", (PyCFunction)Substrings_within, METH_O, "within(text) -> whether text contains one of the needles."},
     {"flags", (PyCFunction)Substrings_flags, METH_O, "flags(text) -> the OR of the groups of the needles text contains."},
+    {"flags_lines", (PyCFunction)Substrings_flags_lines, METH_VARARGS,
+     "flags_lines(lines, skip=None, lead=0, lead_bit=0) -> bytes: flags(line) per line, 0 for the indexes in skip, "
+     "lead_bit added to the first lead non-empty lines not in skip."},
     {NULL, NULL, 0, NULL}
 };
 

@@ -14,7 +14,7 @@ from ..config import Config
 from ..document import Document
 from ..sketch.minhash import MinHasher, sorted_unique_segments
 from ..stats import Stats
-from ..text.boilerplate import LIST_MARK, HEAD_ZONE, strip_lines, trim_line
+from ..text.boilerplate import LIST_MARK, strip_lines, trim_lines
 from ..text.linefreq import CommonLines, source_of
 from ..text.normalize import clean, join_kept
 from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
@@ -45,7 +45,7 @@ class StripStep(Step):
 
     Chrome comes from ``strip_lines`` (lexicon, patterns, position) and, when a
     first pass counted them, from ``CommonLines`` (lines many documents of the same
-    source share). Kept lines then go through ``trim_line``. Stats: ``lines_stripped``,
+    source share). Kept lines then go through ``trim_line`` (``trim_lines``). Stats: ``lines_stripped``,
     ``lines_trimmed``, ``paragraphs_removed``; ``--audit`` records each with its rule
     (trimmed lines as ``trim:<rule>`` with the line as it was; a repeated paragraph with
     ``repeat_of``, the line number of the paragraph it repeats).
@@ -92,14 +92,10 @@ class StripStep(Step):
         trimmed: list[tuple[int, str, str]] = []
         if self.cfg.strip:
             drop = self.chrome(doc, lines)
-            content = 0  # content lines so far: the first HEAD_ZONE of them are the head
-            for i, line in enumerate(lines):
-                if line and i not in drop:
-                    new, rule = trim_line(line, head=content < HEAD_ZONE)
-                    content += 1
-                    if rule:
-                        trimmed.append((i + 1, f"trim:{rule}", line))
-                        lines[i] = new
+            # (the first HEAD_ZONE content lines are the head; one C scan picks the lines trim_line may cut)
+            for i, new, rule in trim_lines(lines, drop):
+                trimmed.append((i + 1, f"trim:{rule}", lines[i]))
+                lines[i] = new
         # packed token hashes per line (see TokenHasher.line_bytes): equal lines <=> equal bytes
         line_tokens = self.hasher.lines_bytes(lines, drop)
         n_chrome = len(drop)

@@ -54,16 +54,20 @@ def phrases(needles) -> object:
     return _native.Phrases(list(needles))
 
 
-def substrings(needles, frequent: str = "", groups=None, windows=None) -> object:
+def substrings(needles, frequent: str = "", groups=None, windows=None, guards=None) -> object:
     """``_native.Substrings`` of ``needles`` (non-empty str): ``.within(text)`` is ``any(n in text for n in
     needles)`` (``Table.prep_lines`` tests it too), ``.flags(text)`` the OR of ``groups[i]`` (bits, default 1)
     over the needles in ``text``; a needle with a window ``windows[i] > 0`` counts only when it is in
-    ``text[-windows[i]:]``. Each needle is compared where its least frequent character stands (the last in
-    ``frequent``, which lists characters most frequent first; one missing from it counts as frequent)."""
+    ``text[-windows[i]:]``, one with a guard (``guards[i]`` a non-empty str) only when ``text[-1:] not in
+    guards[i]``. ``.flags_lines(lines, skip=None, lead=0, lead_bit=0)`` is ``bytes(0 if i in skip else
+    flags(line) for i, line in enumerate(lines))`` with ``lead_bit`` added to the first ``lead`` non-empty
+    lines not in ``skip`` (groups and ``lead_bit`` below 256). Each needle is compared where its least
+    frequent character stands (the last in ``frequent``, which lists characters most frequent first; one
+    missing from it counts as frequent)."""
     needles = list(needles)
     anchors = [max(range(len(n)), key=lambda j, n=n: frequent.find(n[j])) for n in needles]
     return _native.Substrings(needles, anchors, None if groups is None else list(groups),
-                              None if windows is None else list(windows))
+                              None if windows is None else list(windows), None if guards is None else list(guards))
 
 
 def nfc_props() -> bytes:
