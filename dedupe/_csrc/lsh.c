@@ -117,6 +117,14 @@ static inline Py_ssize_t probe(BandIndex *s, uint64_t h) {
     return i;
 }
 
+/* The chunk of (at most CHUNK) bands from b0: their hashes in h[], their probe() slots in pos[]; the count. */
+static inline Py_ssize_t probe_chunk(BandIndex *s, const uint32_t *values, Py_ssize_t b0, uint64_t *h, Py_ssize_t *pos) {
+    Py_ssize_t nb = s->bands - b0 < CHUNK ? s->bands - b0 : CHUNK;
+    hash_bands(s, values, b0, nb, h);
+    for (Py_ssize_t j = 0; j < nb; j++) pos[j] = probe(s, h[j]);
+    return nb;
+}
+
 /* From probe()'s slot ``i``: the slot of bucket (b, band), or the empty slot where it would go. */
 static inline Py_ssize_t find_slot(BandIndex *s, Py_ssize_t i, Py_ssize_t b, const uint32_t *band, uint64_t h) {
     Py_ssize_t mask = s->capacity - 1;
@@ -215,9 +223,7 @@ static PyObject *BandIndex_query(BandIndex *s, PyObject *sig) {
     uint64_t h[CHUNK];
     Py_ssize_t pos[CHUNK];
     for (Py_ssize_t b0 = 0; b0 < s->bands; b0 += CHUNK) {
-        Py_ssize_t nb = s->bands - b0 < CHUNK ? s->bands - b0 : CHUNK;
-        hash_bands(s, values, b0, nb, h);
-        for (Py_ssize_t j = 0; j < nb; j++) pos[j] = probe(s, h[j]);
+        Py_ssize_t nb = probe_chunk(s, values, b0, h, pos);
         for (Py_ssize_t j = 0; j < nb; j++) {
             if (!s->slots[pos[j]].hash) continue; /* the common case: no bucket has this hash */
             Py_ssize_t i = find_slot(s, pos[j], b0 + j, values + (b0 + j) * s->rows, h[j]);
@@ -275,9 +281,7 @@ static PyObject *BandIndex_insert(BandIndex *s, PyObject *args) {
     uint64_t h[CHUNK];
     Py_ssize_t pos[CHUNK];
     for (Py_ssize_t b0 = 0; b0 < s->bands; b0 += CHUNK) {
-        Py_ssize_t nb = s->bands - b0 < CHUNK ? s->bands - b0 : CHUNK;
-        hash_bands(s, values, b0, nb, h);
-        for (Py_ssize_t j = 0; j < nb; j++) pos[j] = probe(s, h[j]);
+        Py_ssize_t nb = probe_chunk(s, values, b0, h, pos);
         for (Py_ssize_t j = 0; j < nb; j++) {
             /* An earlier band of the chunk may have filled pos[j]: find_slot then probes on from it. */
             const uint32_t *band = values + (b0 + j) * s->rows;
