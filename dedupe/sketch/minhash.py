@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..text import native
+from ..text.chardata import disk_cached
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
 #: Rows of the (shingles x permutations) product computed at once: bounds memory and keeps
@@ -21,8 +22,25 @@ MAX_HASH = np.uint32(0xFFFFFFFF)
 CHUNK_SHINGLES = 2048
 
 
-def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """The ``(a, b)`` parameters datasketch's affine32 MinHash draws for this seed."""
+def permutations(num_perm: int, seed: int = 1, cached: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` parameters datasketch's affine32 MinHash draws for this seed.
+
+    Kept in the on-disk table cache (``chardata.disk_cached``, per numpy version): drawing them
+    imports ``numpy.random``, 12-15 ms that every worker paid before its first batch.
+    """
+    if not cached:
+        return _draw(num_perm, seed)
+    a, b = disk_cached(permutations_cache_name(num_perm, seed), (__file__,),
+                       lambda: tuple(x.tobytes() for x in _draw(num_perm, seed)))
+    return np.frombuffer(a, dtype=np.uint32).copy(), np.frombuffer(b, dtype=np.uint32).copy()
+
+
+def permutations_cache_name(num_perm: int, seed: int) -> str:
+    """The disk cache's name of the permutations (letters, digits and ``_``; numpy's version in it)."""
+    return "".join(c if c.isalnum() else "_" for c in f"perm_{num_perm}_{seed}_numpy_{np.__version__}")
+
+
+def _draw(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
