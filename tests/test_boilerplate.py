@@ -478,6 +478,27 @@ def test_trim_line_leaves_text(line):
     assert trim_line(line, head=True) == (line, None)
 
 
+def test_long_key_gate_bounds():
+    """strip_lines leaves the keyed lines of MAX_PREFIX_WORDS spaces or more without a cue (_LONG_KEY_CUES) to no
+    rule in a document without a phrase: such a line is past the bound of every other single-line rule (16
+    words at most, MAX_PREFIX_WORDS), its key too long for FULL_LINE (one-letter words at least), and of
+    fewer than _LONG_SPACES spaces."""
+    from dedupe.text import boilerplate as bp
+
+    assert bp.MAX_PREFIX_WORDS + 1 > 16
+    assert 2 * bp.MAX_PREFIX_WORDS + 1 > bp._FULL_LINE_LEN
+    assert max(k.count(" ") for k in bp.FULL_LINE) < bp.MAX_PREFIX_WORDS
+    assert bp.MAX_PREFIX_WORDS < bp._LONG_SPACES
+    line = " ".join(["قال"] * (bp.MAX_PREFIX_WORDS + 1)) + "."
+    for doc in ([line], ["محمد الكاتب", line, ""]):
+        assert strip_lines(doc)[doc.index(line)] is None
+    assert bp._line_lists([line])[7] == [] and bp._line_lists([line, "جميع الحقوق محفوظة"])[7] == [0, 1]
+    for cue in ("x", "X", "@", ":", "للتواصل", "www.", "#", "+", "0", "["):
+        assert bp._line_lists([cue + line])[7] == [0]
+    for cue in ("تصوير", "عدسة"):  # a photo credit does not end in one of _CREDIT_END_STOPS
+        assert bp._line_lists([f"{line[:-1]} {cue}"])[7] == [0] and bp._line_lists([f"{cue} {line}"])[7] == []
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="اب تثج -–:.«»@سماتشركة0123456789\u00a0", max_size=40), max_size=12))
 def test_properties(lines):

@@ -267,11 +267,12 @@ STRIP_LINE = st.one_of(
 )
 
 
-def _prep(lines):
+def _prep(lines, gate=True):
+    """strip_lines' call (with the gate: judged and filled too), or the call without the gate."""
     from dedupe.text import boilerplate as bp
 
     return bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, bp._PHRASE_NEEDLES, bp._FOOTER_NEEDLES,
-                          bp._RATING_MARKS, bp._MENU_SEPARATORS)
+                          bp._RATING_MARKS, bp._MENU_SEPARATORS, *([bp._LONG_KEY_GATE] if gate else []))
 
 
 def _assert_prep_equals_python(lines):
@@ -279,6 +280,7 @@ def _assert_prep_equals_python(lines):
 
     fast, slow = _prep(lines), bp._line_lists(lines)
     assert fast == slow
+    assert _prep(lines, gate=False) == (None if fast is None else fast[:7])  # (the call without the gate)
     assert [k.isascii() for k in fast[1]] == [k.isascii() for k in slow[1]]  # (same str, canonical kind)
     assert [max(map(ord, k), default=0) for k in fast[1]] == [max(map(ord, k), default=0) for k in slow[1]]
 
@@ -339,6 +341,122 @@ def test_whitespace_keys_to_nothing():
         c = chr(cp)
         if c.isspace():
             assert bp._key(c * 2) == "" and bp._key(f"a{c}b") == "a b"
+
+
+# Lines around prep_lines' gate (_LONG_KEY_CUES): 17 to 40 words (the bound is MAX_PREFIX_WORDS spaces), with
+# or without a cue (alone or glued to a word), a first character after blanks (ASCII and not) that a link
+# may start with, an end in one of _CREDIT_END_STOPS or not (the photo credit's words only count without
+# one), a trailing blank; of each kind of str: ASCII only (1 byte), Arabic (2 bytes), with an emoji (4 bytes).
+_GATE_WORDS = {"ascii": ["news", "the", "report", "said", "on", "city", "2015", "é"],
+               "arabic": ["قال", "المتحدث", "الرسمي", "إن", "العمل", "مستمر", "في", "المشروع", "ـ", "news", "é"],
+               "emoji": ["قال", "العمل", "news", "\U0001F600", "في\U0001F600"]}
+_GATE_CUES = {"ascii": ["x", "X", "@", ":", "next", "Next Previous", "click here", "a@b.com"],
+              "arabic": ["x", "X", "@", ":", "تصوير", "عدسة", "بعدسة", "تصوير:", "للتواصل", "خرى للكاتب",
+                         "رابط الخبر بصحيفة", "جميع الحقوق محفوظة", "تصوي", "عدس"],
+              "emoji": ["x", ":", "تصوير", "عدسة", "\U0001F600@"]}
+_GATE_LEADS = ["", "", " ", "  ", "\t", "\u00a0", "\u2003", "\x85", "w", "W", "#", "+", "0", "[", "www.", " #",
+               "\u00a0+", "\u2003[", "\u2003 0", "(", "★"]
+_GATE_ENDS = ["", ".", ".", "»", ":", "؟", "!", "\"", " ", "\u00a0", "x", "ه", "\U0001F600", ". ", "،"]
+
+
+@st.composite
+def _gate_line(draw):
+    kind = draw(st.sampled_from(sorted(_GATE_WORDS)))
+    words = draw(st.lists(st.sampled_from(_GATE_WORDS[kind]), min_size=17, max_size=40))
+    for cue in draw(st.just([]) | st.lists(st.sampled_from(_GATE_CUES[kind]), max_size=2)):  # (half without)
+        at = draw(st.integers(0, len(words)))
+        if at and draw(st.booleans()):
+            words[at - 1] += cue  # glued: 'بعدسةمحمد', 'nextx'
+        else:
+            words.insert(at, cue)
+    leads = [c for c in _GATE_LEADS if kind != "ascii" or c.isascii()]
+    ends = [c for c in _GATE_ENDS if kind != "ascii" or c.isascii()]
+    return draw(st.just("") | st.sampled_from(leads)) + " ".join(words) + draw(st.just(".") | st.sampled_from(ends))
+
+
+GATE_LINE = _gate_line()
+#: Documents of gate lines and the other lines of strip_lines (blank, whitespace only, short, past _KEYED_LEN
+#: characters or _LONG_SPACES spaces), and at times a phrase in the last line only: the document's phrase
+#: flag turns True at its end, when the gate passed the lines above.
+GATE_DOC = st.tuples(st.lists(st.one_of(GATE_LINE, GATE_LINE, GATE_LINE, STRIP_LINE,
+                                        st.sampled_from(["", " ", "\u2003", "\t \u00a0"])), max_size=10),
+                     st.one_of(st.none(), STRIP_LINE, GATE_LINE, st.sampled_from(["جميع الحقوق محفوظة", "قال اضغط هنا",
+                                                                                   "رابط RSS عين اليوم"]))
+                     | st.sampled_from(["جميع الحقوق محفوظة", "click here"]),
+                     ).map(lambda t: t[0] + ([] if t[1] is None else [t[1]]))
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(GATE_DOC)
+def test_prep_lines_gate_equals_python(lines):
+    """judged (the lines _classify must judge, less the long keyed lines without a cue when no key has a
+    phrase) and filled (a character that is not whitespace) are those of ``_line_lists``; strip_lines gives
+    the same verdicts in C and pure."""
+    from dedupe.text.boilerplate import strip_lines
+
+    _assert_prep_equals_python(lines)
+    fast = strip_lines(lines, None, "محمد الكاتب")
+    with pure():
+        assert strip_lines(lines, None, "محمد الكاتب") == fast
+
+
+@needs_native
+def test_prep_lines_gate_by_cue():
+    """One long keyed line (MAX_PREFIX_WORDS spaces) with each cue: left open without any, judged with one,
+    and judged in a document whose last line has a phrase; one word less, or a long line, decides alone."""
+    from dedupe.text import boilerplate as bp
+
+    body = " ".join(["قال المتحدث الرسمي إن العمل مستمر في المشروع"] * 3)  # 24 words
+    body = " ".join(body.split()[:bp.MAX_PREFIX_WORDS + 1])
+    assert bp._key(body).count(" ") == bp.MAX_PREFIX_WORDS
+
+    def judged(lines):
+        got = _prep(lines)
+        assert got == bp._line_lists(lines)
+        return got[7]
+
+    for end in (".", "", "»", " .", "ه"):
+        assert judged([body + end]) == [], end  # no cue: open
+        assert judged([body + end, "جميع الحقوق محفوظة"]) == [0, 1]  # a phrase below: judged
+    assert judged(["قال " * 19 + "قال."]) == [0]  # 19 spaces: a rule's bound
+    assert judged(["قال " * 60 + "x"]) == []  # long: not a menu
+    for cue in ("x", "X", "@", ":", "nextX", "a@b"):
+        assert judged([f"{body} {cue}."]) == [0], cue
+        assert judged([f"{cue} {body}."]) == [0], cue
+    for word in ("تصوير", "عدسة", "بعدسة"):  # only in a line that does not end in one of _CREDIT_END_STOPS
+        assert judged([f"{body} {word}"]) == [0] and judged([f"{body} {word} محمد"]) == [0]
+        assert judged([f"{body} {word}."]) == [] and judged([f"{body} {word}»"]) == []
+        assert judged([f"{body} {word}. "]) == [0]  # (its last character is a space)
+    for word in bp._FOOTER_WORDS:
+        assert judged([f"{body} {word}."]) == [0], word
+    for lead in ("", " ", "  ", "\t", "\u00a0", "\u2003", "\u00a0\u2003"):
+        for first in bp._LINK_FIRST:
+            assert judged([f"{lead}{first}{body}."]) == [0], (lead, first)
+        assert judged([f"{lead}{body}."]) == []
+    assert judged(["", " ", "\u2003", body + ".", "\u00a0\t"]) == [1, 2, 4]  # blanks: judged when not empty
+    assert _prep(["", " ", "\u2003", body + ".", "\u00a0\t", "ب"])[8] == [3, 5]  # filled: not whitespace only
+    assert _prep(["\U0001F600", "\u200b", "\x1c", "ـ"])[8] == [0, 1, 3]  # (keyed to nothing, not whitespace)
+
+
+@needs_native
+def test_prep_lines_gate_argument():
+    from dedupe.text import boilerplate as bp
+
+    lines = ["قال " * 25 + "قال."]
+    for bad in (1, (bp._FOOTER_NEEDLES,), (bp._PHRASE_NEEDLES, "", 20), [bp._LONG_KEY_GATE[0], "", 20],
+                (bp._LONG_KEY_GATE[0], None, 20), (bp._LONG_KEY_GATE[0], "", "20")):
+        with pytest.raises(TypeError):
+            bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, bp._PHRASE_NEEDLES, bp._FOOTER_NEEDLES,
+                           bp._RATING_MARKS, bp._MENU_SEPARATORS, bad)
+    full = _prep(lines)
+    assert bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, bp._PHRASE_NEEDLES, bp._FOOTER_NEEDLES,
+                          bp._RATING_MARKS, bp._MENU_SEPARATORS, None) == full[:7]
+    # another bound and first characters: the arguments, not boilerplate's constants
+    gate = (bp._LONG_KEY_GATE[0], "ق", 30)
+    assert bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, None, None, "", None, gate)[7:] == ([0], [0])
+    gate = (bp._LONG_KEY_GATE[0], "", 25)
+    assert bp._PREP_LINES(lines, bp._KEYED_LEN, bp._LONG_SPACES, None, None, "", None, gate)[7:] == ([], [0])
 
 
 @needs_native

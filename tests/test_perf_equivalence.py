@@ -13,6 +13,7 @@ import gzip
 import itertools
 from array import array
 from functools import lru_cache
+from unittest import mock
 
 import numpy as np
 import orjson
@@ -493,3 +494,98 @@ def test_strip_step_of_generated_documents_equals_the_old_one(lines):
     assert _strip_outputs(StripStep, texts, config) == expected
     with pure():
         assert _strip_outputs(StripStep, texts, config) == expected
+
+
+# --- strip_lines' first loop against the loop it replaced --------------------------------------------
+
+def _old_first_loop(lines):
+    """``strip_lines``' first loop before ``prep_lines`` picked the lines to judge (``judged``) and the
+    non-blank ones (``filled``): ``_classify`` on every non-empty line but the long ones that cannot be a
+    menu, ``filled`` and ``open_lines`` built alongside, from ``_line_lists``' first seven lists."""
+    spaces, keys, key_spaces, phrases, footers, marked, menus = boilerplate._line_lists(lines)[:7]
+    if len(footers) > 8:
+        footers = set(footers)
+    if len(menus) > 8:
+        menus = set(menus)
+    verdicts, filled, open_lines = [], [], []
+    for i, line in enumerate(lines):
+        key = keys[i]
+        verdict = boilerplate._classify(line, key or None, spaces[i], key_spaces[i], phrases, i in footers) \
+            if line and (spaces[i] < boilerplate._LONG_SPACES or i in menus) else None
+        verdicts.append(verdict)
+        if key or line.strip():
+            filled.append(i)
+            if verdict is None:
+                open_lines.append(i)
+    return verdicts, filled, open_lines
+
+
+def _old_strip_lines(lines, title=None, author=None):
+    """``strip_lines`` with the old first loop: its pure path, ``_line_lists`` patched to hand it every line
+    the old loop judged and the old loop's ``filled`` (the rest of strip_lines is unchanged). Checks on the
+    way that the lines the gate leaves out are ones the old loop left open."""
+    old_verdicts, old_filled, _ = _old_first_loop(lines)
+    lists = boilerplate._line_lists(lines)
+    spaces, menus, judged, filled = lists[0], lists[6], lists[7], lists[8]
+    candidates = [i for i, line in enumerate(lines) if line and (spaces[i] < boilerplate._LONG_SPACES or i in menus)]
+    assert filled == old_filled
+    assert set(judged) <= set(candidates)
+    assert all(old_verdicts[i] is None for i in set(candidates) - set(judged))
+    with pure(), mock.patch.object(boilerplate, "_line_lists", lambda _: (*lists[:7], candidates, old_filled)):
+        return boilerplate.strip_lines(lines, title, author)
+
+
+#: Lines at prep_lines' gate: 17 to 40 words (the bound is MAX_PREFIX_WORDS key spaces) of Arabic, Latin and
+#: an emoji (str of the three kinds), at most one cue of _LONG_KEY_CUES or another rule's (a footer word, a
+#: link's first character, a phrase), after a blank or not, ending in a stop or not.
+_LONG_WORDS = ["قال", "المتحدث", "الرسمي", "إن", "العمل", "مستمر", "في", "المشروع", "news", "é", "\U0001F600"]
+_LONG_CUES = ["x", "X", "@", ":", "تصوير", "عدسة", "بعدسة", "للتواصل", "خرى للكاتب", "www.site.com", "#وسم",
+              "+966 555 1234", "جميع الحقوق محفوظة", "Next Previous", "Previous Next علي القحطاني"]
+_LONG_LINE = st.builds(lambda lead, words, cue, at, end: lead + " ".join(words[:at] + cue + words[at:]) + end,
+                       st.sampled_from(["", "", " ", "\u00a0", "\u2003", "#", "w", "0", "+", "\u2003[", "* "]),
+                       st.lists(st.sampled_from(_LONG_WORDS), min_size=17, max_size=40),
+                       st.just([]) | st.lists(st.sampled_from(_LONG_CUES), max_size=1), st.integers(0, 40),
+                       st.sampled_from([".", ".", "", "»", " ", "\u00a0", "x", ":", "ه"]))
+#: Chrome a single-line rule takes, and lines for the zone rules.
+_CHROME_LINES = ["شارك", "تصوير: محمد علي", "m.althaidy@asharqalawsat.com", "للتواصل مع الكاتب ارسل رسالة SMS",
+                 "عين اليوم – متابعات", "الخميس 29/يونيو/2017 - 03:01 م", "(واس)", "* كاتب وباحث في الشؤون الدولية",
+                 "محمد الكاتب", "", " ", "\u2003"]
+#: Documents of such lines, and at times a phrase in the last line only: the document's phrase flag turns True
+#: at its end, when the gate let the lines above through.
+_GATE_DOCS = st.tuples(st.lists(st.one_of(_LONG_LINE, _LONG_LINE, _TRIM_DOC_LINE, st.sampled_from(_CHROME_LINES)),
+                                max_size=10),
+                       st.none() | st.sampled_from(["جميع الحقوق محفوظة", "اضغط هنا", "قال المتحدث click here",
+                                                   "رابط RSS عين اليوم » الرئيسية » اخبار"])
+                       ).map(lambda t: t[0] + ([] if t[1] is None else [t[1]]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GATE_DOCS, st.none() | st.sampled_from(["قال المتحدث الرسمي", "العمل مستمر في المشروع الكبير"]),
+       st.none() | st.just("محمد الكاتب"))
+def test_strip_lines_equal_the_old_first_loop(lines, title, author):
+    """Same verdicts as strip_lines with the loop that judged every candidate line, C and pure."""
+    expected = _old_strip_lines(lines, title, author)
+    if native.AVAILABLE:
+        assert boilerplate.strip_lines(lines, title, author) == expected
+    with pure():
+        assert boilerplate.strip_lines(lines, title, author) == expected
+
+
+def test_strip_lines_of_real_documents_equal_the_old_first_loop():
+    """The shared corpora's documents (the first 1000 of each), every other one with its first line as the title."""
+    texts = _documents(1000)
+    assert texts
+    skipped = 0
+    for k, text in enumerate(texts):
+        lines = text.split("\n")
+        title = lines[0][:40] if k % 2 else None
+        expected = _old_strip_lines(lines, title, "محمد الكاتب")
+        if native.AVAILABLE:
+            assert boilerplate.strip_lines(lines, title, "محمد الكاتب") == expected
+        with pure():
+            assert boilerplate.strip_lines(lines, title, "محمد الكاتب") == expected
+        lists = boilerplate._line_lists(lines)
+        spaces, judged = lists[0], lists[7]
+        skipped += sum(1 for i, line in enumerate(lines) if line and spaces[i] < boilerplate._LONG_SPACES
+                       and i not in judged)
+    assert skipped  # (the gate leaves lines out)
