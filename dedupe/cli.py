@@ -207,9 +207,13 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
     objects one by one (the LSH index, a signature and a shingle array per kept document) and
     unloading the modules: 25-30 ms measured after a 55 MB run, ~2 % of it, spent after the
     work is done. So the atexit handlers run, the standard streams are flushed, and the process
-    ends with ``os._exit``. Code that calls ``main`` itself (tests, a pipeline) keeps a normal exit.
+    ends with ``os._exit``. Code that calls ``main`` itself (tests, a pipeline) keeps a normal exit,
+    and so does a run under a profiler or tracer (``python -m cProfile -o ... -m dedupe``,
+    coverage), which writes its results at exit.
     """
     code = main(argv)
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     try:
         atexit._run_exitfuncs()
         sys.stdout.flush()

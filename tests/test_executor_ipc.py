@@ -192,3 +192,82 @@ def test_read_tasks_taper_the_last_blocks(tmp_path):
     assert all(n > 250 + len(line) for o, n in zip(offsets, lengths) if o + n <= small_start - len(line))
     assert all(n <= 250 + len(line) for o, n in zip(offsets, lengths) if o >= small_start)
     assert all(n <= 250 + len(line) for _, n in by_file["b.jsonl"])
+
+
+# ---------------------------------------------------------------- JSON: msgspec in the workers, orjson's results
+
+import json
+import math
+
+from dedupe.executors.shard import _encode
+from dedupe.io.readers import decode_json
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ["نص عربي", "\u2028\u2029\ufeff", "😀\U0010ffff", "\x00\x1f\x7f\"\\/", "سطر\nثان\tو\r"])
+_ints = st.integers(-(1 << 63), (1 << 64) - 1) | st.sampled_from([0, -1, 1 << 63, -(1 << 63), (1 << 64) - 1])
+_wide = st.integers(min_value=1 << 64, max_value=1 << 200) | st.integers(max_value=-(1 << 63) - 1, min_value=-(1 << 200))
+_floats = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([1e16, 1e-7, 5e-324, 1.7976931348623157e308,
+                                                                              -0.0, 0.1, 1e21, 123456789012345680.0])
+_json_values = st.recursive(st.none() | st.booleans() | _ints | _floats | _texts,
+                            lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_texts, kids, max_size=4),
+                            max_leaves=12)
+
+
+def _same(a, b):
+    """Equal and of the same types all the way down (1, 1.0 and True are told apart)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float):
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
+    return a == b
+
+
+def _orjson_or_none(raw):
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.dictionaries(_texts, _json_values | _wide, max_size=5) | _json_values, ascii=st.booleans(),
+       cut=st.none() | st.integers(0, 200), junk=st.sampled_from([b"", b" ", b"\r", b",", b"}", b"x", b"\xff", b"\\"]))
+@example(value={"n": 1 << 70}, ascii=False, cut=None, junk=b"")
+@example(value={"n": -(1 << 63) - 1}, ascii=False, cut=None, junk=b"")
+@example(value={"deep": [[[[[[[[[[0]]]]]]]]]]}, ascii=True, cut=None, junk=b"")
+def test_decode_json_is_orjson_loads(value, ascii, cut, junk):
+    """The workers' decoder gives what orjson.loads gives (same values and types; None where orjson
+    raises) for any JSON line, escaped or not, with integers past 64 bits, cut short or with junk after."""
+    raw = json.dumps(value, ensure_ascii=ascii).encode("utf-8", "surrogatepass")
+    if cut is not None:
+        raw = raw[:cut]
+    raw += junk
+    assert _same(decode_json(raw), _orjson_or_none(raw))
+
+
+def _depth(value):
+    """How many lists deep ``{"a": [[...]]}`` is, None when ``value`` is None."""
+    if value is None:
+        return None
+    value, n = value["a"], 0
+    while value:
+        assert type(value) is list and len(value) == 1
+        value, n = value[0], n + 1
+    return n + 1
+
+
+def test_decode_json_deep_nesting_is_orjson_loads():
+    for depth in (200, 1000, 1024, 1100):  # msgspec stops short of orjson's depth limit: orjson decides
+        raw = b'{"a":' + b"[" * depth + b"]" * depth + b"}"
+        assert _depth(decode_json(raw)) == _depth(_orjson_or_none(raw))
+
+
+@settings(max_examples=400, deadline=None)
+@given(record=st.dictionaries(_texts, _json_values, max_size=6))
+def test_kept_record_encoding_is_orjson_dumps(record):
+    """The workers' encoder writes the bytes orjson.dumps writes for every value a decoded line holds."""
+    assert _encode(record) == orjson.dumps(record)
