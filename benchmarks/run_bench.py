@@ -96,10 +96,24 @@ def _measure_main() -> None:
                for k, s in (("stdout", proc.stdout), ("stderr", proc.stderr))]
     for r in readers:
         r.start()
-    while proc.poll() is None:
-        peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
-        time.sleep(0.1)
+    # The tree's RSS is sampled at 10 Hz in a thread and the run's end is taken when wait() returns:
+    # until 2026-12-07 this loop polled the process between 0.1 s sleeps and read the clock after
+    # the poll that saw it gone, so every wall time of ours (not the peers', who time themselves)
+    # carried 0-100 ms of that sleep.
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_tree
+        while not stop.is_set():
+            peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    proc.wait()
     seconds = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
     for r in readers:
         r.join()
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
