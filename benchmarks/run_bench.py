@@ -547,6 +547,10 @@ def main(argv: list[str] | None = None) -> int:
             p.error(f"unknown config {c!r}; choose from {', '.join(CONFIGS)}")
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M")
     out = Path(args.out) if args.out else RESULTS / f"bench-{stamp}.json"
+    n = 2
+    while not args.out and out.exists():  # two runs started in one minute: the second must not overwrite the first
+        out = RESULTS / f"bench-{stamp}-{n}.json"
+        n += 1
     out.parent.mkdir(parents=True, exist_ok=True)
     WORK.mkdir(parents=True, exist_ok=True)
 
