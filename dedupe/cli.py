@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import os
 import sys
 from typing import NoReturn, Sequence
@@ -211,6 +212,7 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
     and so does a run under a profiler or tracer (``python -m cProfile -o ... -m dedupe``,
     coverage), which writes its results at exit.
     """
+    gc.freeze()  # the objects of the imports, made with the collector off (dedupe/__init__.py): never garbage
     code = main(argv)
     if sys.getprofile() is not None or sys.gettrace() is not None:
         raise SystemExit(code)

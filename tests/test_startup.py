@@ -205,3 +205,11 @@ def test_warm_run_does_not_import_numpy_random(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", code, str(SAMPLES), str(tmp_path / f"o{i}")], capture_output=True,
                            text=True, env=env, timeout=300) for i in range(2)]
     assert [r.stdout.strip() for r in runs] == ["True", "False"], [r.stderr for r in runs]
+
+
+def test_import_leaves_the_collector_as_it_found_it():
+    """Importing dedupe pauses the cyclic collector (its passes over the new objects freed nothing) and restores it."""
+    for setup, want in (("", "True"), ("import gc; gc.disable(); ", "False")):
+        code = setup + "import gc, dedupe; print(gc.isenabled())"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == want, out.stderr
