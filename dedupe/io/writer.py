@@ -175,7 +175,7 @@ class ShardedWriter:
 
     def _fdatasync(self, fd: int) -> None:
         try:
-            os.fdatasync(fd)
+            getattr(os, "fdatasync", os.fsync)(fd)  # (macOS has no fdatasync)
         except OSError as exc:  # raised by the close (_finish_file), in the writing thread
             self._sync_error = exc
 
