@@ -181,3 +181,17 @@ def test_shard_manifests_hold_the_hash_of_the_file_on_disk(tmp_path, compression
         manifest = json.loads(m.read_text())
         assert manifest["bytes"] == shard.stat().st_size
         assert manifest["file_xxh3"] == xxhash.xxh3_64_hexdigest(shard.read_bytes())
+
+
+def test_kept_record_floats_written_alike_whatever_the_orjson(tmp_path):
+    """Floats of the input record come back in one spelling: orjson 3.11.7 changed 1e16 to 1e+16, and the
+    requirement (orjson>=3.11.7) keeps every supported install on the new one, in and out of the workers."""
+    record = {"id": "a", "text": "نص عربي للاختبار", "meta": {"big": 1e16, "small": 1e-7, "plain": 0.25, "n": 10 ** 18}}
+    (tmp_path / "d.jsonl").write_bytes(orjson.dumps(record) + b"\n")
+    outs = []
+    for workers in (1, 2):
+        out = tmp_path / f"o{workers}"
+        run(tmp_path / "d.jsonl", out, Config().replace(run={"quiet": True, "workers": workers}))
+        outs.append((out / "kept" / "part-00000.jsonl").read_bytes())
+    assert outs[0] == outs[1]
+    assert b'"big":1e+16,"small":1e-7,"plain":0.25,"n":1000000000000000000' in outs[0]
