@@ -6,11 +6,10 @@ from typing import Any, Iterable, Iterator
 
 from .config import Config
 from .document import Document
-from .executors.local import LocalExecutor, kept_record
+from .executors.local import LocalExecutor, kept_record, paragraph_dedup
 from .executors.shard import run_batch
 from .stats import Stats
 from .steps.dedup import Deduper
-from .steps.paragraph_dedup import ParagraphDedup
 
 
 def run(inputs: str | Path | list[str | Path], output: str | Path, config: Config | None = None) -> dict:
@@ -36,7 +35,8 @@ def deduplicate(records: Iterable[dict[str, Any]], config: Config | None = None,
     """
     config = config or Config()
     stats = Stats()
-    paragraphs = ParagraphDedup(stats, config).apply if config.dedup.paragraph_dedup else None
+    paragraphs = paragraph_dedup(stats, config)
+    paragraphs = paragraphs.apply if paragraphs else None
     deduper = Deduper(stats, config, finalize=paragraphs)
     text_field, id_field = config.io.text_field, config.io.id_field
     batch: list[Document] = []

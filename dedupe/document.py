@@ -28,9 +28,9 @@ class Document:
     paragraphs_removed: int = 0
     bytes_in: int = 0
     exact_hash: int = 0
-    tokens: Any = None  # numpy uint64 array of match-key token hashes
-    signature: Any = None  # numpy uint32 array, datasketch MinHash hash values
-    shingles: Any = None  # sorted unique uint32 shingle hashes, kept for exact verification
+    tokens: Any = None  # uint64 match-key token hashes (a "Q" memoryview; dropped once signed)
+    signature: Any = None  # array("I") (MinHasher.signature_rows): datasketch MinHash hash values
+    shingles: Any = None  # array("I") of sorted unique uint32 shingle hashes, kept for exact verification
     paragraphs: Any = None  # (line index, match-key hash, tokens) per line, for paragraph dedup
     audit: list[tuple] = field(default_factory=list)  # (line, rule, text[, extra fields of the audit record])
     registered: bool = True  # False: parsed in a worker, the reader has not seen its id yet (Reader.register)

@@ -394,6 +394,31 @@ static PyObject *intersection_size(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* equal_count(a, b): how many positions hold equal values in two uint32 arrays of one length (MinHash signatures:
+   the estimated Jaccard is equal_count / length); twin of numpy.count_nonzero(a == b). */
+static PyObject *equal_count(PyObject *self, PyObject *args) {
+    PyObject *a_obj, *b_obj;
+    if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return NULL;
+    Py_buffer a, b;
+    if (get_u32(a_obj, &a) < 0) return NULL;
+    if (get_u32(b_obj, &b) < 0) {
+        PyBuffer_Release(&a);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (a.len != b.len) {
+        PyErr_SetString(PyExc_ValueError, "equal_count() needs two arrays of the same length");
+    } else {
+        const uint32_t *x = a.buf, *y = b.buf;
+        Py_ssize_t n = a.len / 4, same = 0;
+        for (Py_ssize_t i = 0; i < n; i++) same += x[i] == y[i];
+        result = PyLong_FromSsize_t(same);
+    }
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    return result;
+}
+
 /* Shingle set k of the flat file `fd` (uint32 values offsets[k] .. offsets[k + 1]) into *buf (grown as needed,
    malloc: called without the GIL). 0, -1 with errno on a read error or a file shorter than its offsets. */
 static int read_set(int fd, const int64_t *offsets, int64_t k, uint32_t **buf, Py_ssize_t *cap, Py_ssize_t *len) {
@@ -491,6 +516,8 @@ done:
 static PyMethodDef module_methods[] = {
     {"intersection_size", intersection_size, METH_VARARGS,
      "|A & B| of two sorted arrays of distinct uint32 (len(numpy.intersect1d(a, b, assume_unique=True)))."},
+    {"equal_count", equal_count, METH_VARARGS,
+     "equal_count(a, b) -> how many positions of two equally long uint32 arrays hold equal values."},
     {"verify_exact", verify_exact, METH_VARARGS,
      "verify_exact(fd, offsets, codes, containment) -> float64 bytes: the exact score of each pair of shingle sets "
      "read from a flat uint32 file."},

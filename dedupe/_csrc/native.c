@@ -1688,6 +1688,206 @@ done:
     return result;
 }
 
+/*
+ * minhash_batch(flat, ends, a, b) -> bytes: the MinHash signatures of several documents, len(ends) rows of
+ *   len(a) uint32 values one after the other. Document k's shingles are flat[ends[k - 1]:ends[k]] (from 0 for
+ *   the first; flat: uint32 buffer, ends: non-decreasing ints); its row is minhash_update of them over a row of
+ *   0xFFFFFFFF (a document without shingles keeps that row). One call per batch instead of one per document.
+ */
+static PyObject *minhash_batch(PyObject *mod, PyObject *args) {
+    Py_buffer sh, a, b;
+    PyObject *ends_obj;
+    if (!PyArg_ParseTuple(args, "y*Oy*y*", &sh, &ends_obj, &a, &b)) return NULL;
+    PyObject *result = NULL, *ends_seq = NULL;
+    Py_ssize_t *ends = NULL;
+    Py_ssize_t nsh = sh.len / 4, np_ = a.len / 4;
+    if (sh.len % 4 || a.len % 4 || b.len != a.len) {
+        PyErr_SetString(PyExc_ValueError, "minhash_batch needs uint32 buffers with len(a) == len(b)");
+        goto done;
+    }
+    ends_seq = PySequence_Fast(ends_obj, "minhash_batch needs a sequence of ends");
+    if (!ends_seq) goto done;
+    Py_ssize_t ndocs = PySequence_Fast_GET_SIZE(ends_seq);
+    ends = PyMem_Malloc((size_t)(ndocs ? ndocs : 1) * sizeof(Py_ssize_t));
+    if (!ends) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t prev = 0;
+    for (Py_ssize_t k = 0; k < ndocs; k++) {
+        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ends_seq, k));
+        if (e == -1 && PyErr_Occurred()) goto done;
+        if (e < prev || e > nsh) {
+            PyErr_SetString(PyExc_ValueError, "minhash_batch: ends must be non-decreasing and within the shingles");
+            goto done;
+        }
+        ends[k] = prev = e;
+    }
+    if (ndocs > PY_SSIZE_T_MAX / 4 / (np_ ? np_ : 1)) { PyErr_NoMemory(); goto done; }
+    result = PyBytes_FromStringAndSize(NULL, ndocs * np_ * 4);
+    if (!result) goto done;
+    {
+        uint32_t *out = (uint32_t *)PyBytes_AS_STRING(result);
+        const uint32_t *src = sh.buf;
+        uint32_t hv[1024];
+        Py_BEGIN_ALLOW_THREADS
+        memset(out, 0xFF, (size_t)(ndocs * np_) * 4);
+        Py_ssize_t start = 0;
+        for (Py_ssize_t k = 0; k < ndocs; k++) {
+            uint32_t *sig = out + k * np_;
+            for (Py_ssize_t at = start; at < ends[k]; at += 1024) {
+                Py_ssize_t n = ends[k] - at < 1024 ? ends[k] - at : 1024;
+                for (Py_ssize_t i = 0; i < n; i++) hv[i] = fmix32(src[at + i]);
+                minhash_block(hv, n, a.buf, b.buf, sig, np_);
+            }
+            start = ends[k];
+        }
+        Py_END_ALLOW_THREADS
+    }
+done:
+    PyMem_Free(ends);
+    Py_XDECREF(ends_seq);
+    PyBuffer_Release(&sh); PyBuffer_Release(&a); PyBuffer_Release(&b);
+    return result;
+}
+
+/* dense_codes(size, codepoints, codes) -> bytes: int32 table t of `size` entries, t[c] = c except
+   t[codepoints[i]] = codes[i] (both int32 buffers of one length; codepoints past size are skipped). */
+static PyObject *dense_codes(PyObject *mod, PyObject *args) {
+    Py_ssize_t size;
+    Py_buffer cps, vals;
+    if (!PyArg_ParseTuple(args, "ny*y*", &size, &cps, &vals)) return NULL;
+    PyObject *result = NULL;
+    if (size < 0 || size > (PY_SSIZE_T_MAX / 4) || cps.len % 4 || cps.len != vals.len) {
+        PyErr_SetString(PyExc_ValueError, "dense_codes needs a size >= 0 and two int32 buffers of one length");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, size * 4);
+    if (!result) goto done;
+    {
+        int32_t *t = (int32_t *)PyBytes_AS_STRING(result);
+        for (Py_ssize_t c = 0; c < size; c++) t[c] = (int32_t)c;
+        const int32_t *cp = cps.buf, *v = vals.buf;
+        for (Py_ssize_t i = 0; i < cps.len / 4; i++)
+            if (cp[i] >= 0 && cp[i] < size) t[cp[i]] = v[i];
+    }
+done:
+    PyBuffer_Release(&cps); PyBuffer_Release(&vals);
+    return result;
+}
+
+/* ---- sorted unique shingle sets (twin: dedupe.sketch.minhash.sorted_unique_segments) ---- */
+
+static int cmp_u32(const void *x, const void *y) {
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void insertion_u32(uint32_t *a, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        uint32_t v = a[i];
+        Py_ssize_t j = i;
+        while (j > 0 && a[j - 1] > v) { a[j] = a[j - 1]; j--; }
+        a[j] = v;
+    }
+}
+
+/* Sorts src[0:n] into dst (n values; src is left as it was). Shingle hashes are spread evenly over 32 bits, so
+   one counting pass on the top bits (about one bucket per two values) leaves buckets of a few values, finished
+   by insertion sort; a bucket that is not small (equal or clustered values) goes to qsort. count: 2**bits + 1. */
+static void sort_u32(const uint32_t *src, uint32_t *dst, Py_ssize_t n, Py_ssize_t *count) {
+    if (n <= 32) {
+        memcpy(dst, src, (size_t)n * 4);
+        insertion_u32(dst, n);
+        return;
+    }
+    int bits = 1;
+    while (bits < 16 && ((Py_ssize_t)1 << (bits + 1)) <= n) bits++;
+    Py_ssize_t nb = (Py_ssize_t)1 << bits;
+    int shift = 32 - bits;
+    memset(count, 0, (size_t)(nb + 1) * sizeof(Py_ssize_t));
+    for (Py_ssize_t i = 0; i < n; i++) count[(src[i] >> shift) + 1]++;
+    for (Py_ssize_t b = 0; b < nb; b++) count[b + 1] += count[b];
+    /* count[b] is where bucket b starts; scattering moves it to where bucket b ends */
+    for (Py_ssize_t i = 0; i < n; i++) dst[count[src[i] >> shift]++] = src[i];
+    Py_ssize_t start = 0;
+    for (Py_ssize_t b = 0; b < nb; b++) {
+        Py_ssize_t end = count[b], len = end - start;
+        if (len > 48) qsort(dst + start, (size_t)len, 4, cmp_u32);
+        else if (len > 1) insertion_u32(dst + start, len);
+        start = end;
+    }
+}
+
+/*
+ * sorted_unique_batch(flat, ends) -> (bytes, ends): each segment of flat (uint32; segment k is
+ *   flat[ends[k - 1]:ends[k]], from 0 for the first) sorted with its repeats dropped, the segments one after the
+ *   other as uint32 bytes, and where each ends in them. flat is not changed.
+ */
+static PyObject *sorted_unique_batch(PyObject *mod, PyObject *args) {
+    Py_buffer sh;
+    PyObject *ends_obj;
+    if (!PyArg_ParseTuple(args, "y*O", &sh, &ends_obj)) return NULL;
+    PyObject *result = NULL, *ends_seq = NULL, *out = NULL, *out_ends = NULL;
+    Py_ssize_t *ends = NULL, *count = NULL;
+    uint32_t *tmp = NULL;
+    Py_ssize_t nsh = sh.len / 4;
+    if (sh.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "sorted_unique_batch needs a uint32 buffer");
+        goto done;
+    }
+    ends_seq = PySequence_Fast(ends_obj, "sorted_unique_batch needs a sequence of ends");
+    if (!ends_seq) goto done;
+    Py_ssize_t ndocs = PySequence_Fast_GET_SIZE(ends_seq);
+    ends = PyMem_Malloc((size_t)(ndocs ? ndocs : 1) * sizeof(Py_ssize_t));
+    if (!ends) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t prev = 0, longest = 0;
+    for (Py_ssize_t k = 0; k < ndocs; k++) {
+        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ends_seq, k));
+        if (e == -1 && PyErr_Occurred()) goto done;
+        if (e < prev || e > nsh) {
+            PyErr_SetString(PyExc_ValueError, "sorted_unique_batch: ends must be non-decreasing and within the values");
+            goto done;
+        }
+        if (e - prev > longest) longest = e - prev;
+        ends[k] = prev = e;
+    }
+    out = PyBytes_FromStringAndSize(NULL, nsh * 4);
+    tmp = PyMem_Malloc((size_t)(longest ? longest : 1) * 4);
+    count = PyMem_Malloc(((size_t)1 << 16 | 1) * sizeof(Py_ssize_t));
+    if (!out || !tmp || !count) { if (out) PyErr_NoMemory(); goto done; }
+    Py_ssize_t total = 0;
+    {
+        uint32_t *dst = (uint32_t *)PyBytes_AS_STRING(out);
+        const uint32_t *src = sh.buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t start = 0;
+        for (Py_ssize_t k = 0; k < ndocs; k++) {
+            Py_ssize_t n = ends[k] - start;
+            if (n) {
+                sort_u32(src + start, tmp, n, count);
+                dst[total++] = tmp[0];
+                for (Py_ssize_t i = 1; i < n; i++)
+                    if (tmp[i] != tmp[i - 1]) dst[total++] = tmp[i];
+            }
+            ends[k] = total;
+            start += n;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (_PyBytes_Resize(&out, total * 4) < 0) goto done;  /* (frees out on failure) */
+    out_ends = PyList_New(ndocs);
+    if (!out_ends) goto done;
+    for (Py_ssize_t k = 0; k < ndocs; k++) {
+        PyObject *v = PyLong_FromSsize_t(ends[k]);
+        if (!v) goto done;
+        PyList_SET_ITEM(out_ends, k, v);
+    }
+    result = PyTuple_Pack(2, out, out_ends);
+done:
+    PyMem_Free(ends); PyMem_Free(tmp); PyMem_Free(count);
+    Py_XDECREF(ends_seq); Py_XDECREF(out); Py_XDECREF(out_ends);
+    PyBuffer_Release(&sh);
+    return result;
+}
+
 static PyObject *shingles(PyObject *mod, PyObject *args) {
     Py_buffer tok, mix;
     Py_ssize_t ngram;
@@ -2125,6 +2325,12 @@ static PyMethodDef module_methods[] = {
      "may_repeat(lines, min_tokens, containment) -> bool: the pre-check of dedupe.text.paragraphs.may_repeat."},
     {"minhash_update", minhash_update, METH_VARARGS,
      "minhash_update(shingles, a, b, sig): sig = min(sig, min over shingles of a * fmix32(h) + b), uint32 arithmetic."},
+    {"minhash_batch", minhash_batch, METH_VARARGS,
+     "minhash_batch(flat, ends, a, b) -> bytes: one signature row (minhash_update from 0xFFFFFFFF) per segment of flat."},
+    {"dense_codes", dense_codes, METH_VARARGS,
+     "dense_codes(size, codepoints, codes) -> int32 bytes: the identity table of size entries with codepoints set to codes."},
+    {"sorted_unique_batch", sorted_unique_batch, METH_VARARGS,
+     "sorted_unique_batch(flat, ends) -> (bytes, ends): each uint32 segment of flat sorted, without repeats."},
     {"shingles", shingles, METH_VARARGS,
      "shingles(tokens, ngram, mix) -> bytes: uint32 hashes of the word n-grams of uint64 token hashes."},
     {NULL, NULL, 0, NULL}

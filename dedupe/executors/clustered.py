@@ -39,8 +39,7 @@ from ..sketch.lsh import verify_exact
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .shard import document_state
-
-WORK = ".work"
+from .workdir import WORK, use_disk  # noqa: F401 - (re-exported: where they were defined)
 #: Buffer of each spill file, written and read back sequentially.
 SPILL_BUFFER = 1 << 20
 
@@ -178,12 +177,6 @@ def scored_lookup(pairs: np.ndarray, scores: np.ndarray, score: Callable[[int, i
         return score(a, b)
 
     return lookup
-
-
-def use_disk(config: Config, input_bytes: int) -> bool:
-    """The disk index when asked for, or automatically when the input exceeds the memory bound."""
-    backend = config.dedup.backend
-    return backend == "disk" or (backend == "auto" and input_bytes > config.dedup.memory_mb * 2**20)
 
 
 class ClusteredDedup:

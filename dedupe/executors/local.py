@@ -25,7 +25,7 @@ import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..config import Config
 from ..document import Document, Quarantined
@@ -37,9 +37,11 @@ from ..io.writer import ShardedWriter, clear_progress, run_fingerprint
 from ..stats import Stats
 from ..steps.linefreq_pass import count_common_lines
 from ..steps.dedup import Deduper
-from ..steps.paragraph_dedup import NEAR_COUNTER, ParagraphDedup
-from .clustered import WORK, ClusteredDedup, use_disk
+from .workdir import WORK, use_disk
 from .shard import init_worker, kept_record, pack_tasks, run_batch, run_worker_batch, unpack_results
+
+if TYPE_CHECKING:
+    from ..steps.paragraph_dedup import ParagraphDedup
 
 Item = Document | Quarantined
 OUTPUT_PARTS = ("kept", "removed", "quarantine")
@@ -239,6 +241,15 @@ def _remove(paths: list[Path]) -> None:
             path.unlink(missing_ok=True)
 
 
+def paragraph_dedup(stats: Stats, config: Config) -> ParagraphDedup | None:
+    """Cross-document paragraph dedup when the config turns it on; its module (and numpy) is imported only then."""
+    if not config.dedup.paragraph_dedup:
+        return None
+    from ..steps.paragraph_dedup import ParagraphDedup
+
+    return ParagraphDedup(stats, config)
+
+
 class LocalExecutor:
     """Runs the pipeline with ``config.run.resolved_workers(input bytes)`` processes (1: in this process)."""
 
@@ -302,6 +313,8 @@ class LocalExecutor:
                   "seconds": round(seconds, 3), "files": len(files), "workers": self.workers,
                   "settings": cfg.to_dict()}
         if cfg.dedup.paragraph_dedup:  # of paragraphs_removed_across_documents, those removed as near (not exact) copies
+            from ..steps.paragraph_dedup import NEAR_COUNTER
+
             result["paragraphs_near_removed_across_documents"] = stats.counters[NEAR_COUNTER]
         (out / "stats.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         if not stats.accounted():
@@ -326,7 +339,7 @@ class LocalExecutor:
 
     def _consume(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter]) -> None:
         """Streaming mode: each document is decided (first seen survives) and written as it arrives."""
-        paragraphs = ParagraphDedup(self.stats, self.config) if self.config.dedup.paragraph_dedup else None
+        paragraphs = paragraph_dedup(self.stats, self.config)
         deduper = Deduper(self.stats, self.config, paragraphs.apply if paragraphs else None)
         emit = self._emitter(writers, paragraphs=None)
         decide = deduper.decide
@@ -339,12 +352,14 @@ class LocalExecutor:
     def _consume_clustered(self, results: Iterable[tuple[list[Item], Stats]], writers: dict[str, ShardedWriter],
                            out: Path, disk: bool) -> None:
         """Clustered mode: spill everything, cluster, then write in input order (see ``clustered.py``)."""
+        from .clustered import ClusteredDedup  # (numpy: imported only for this mode)
+
         clustered = ClusteredDedup(self.stats, self.config, out, disk)
         try:
             for doc in self._documents(results, writers):
                 clustered.add(doc)
             clustered.resolve()
-            paragraphs = ParagraphDedup(self.stats, self.config) if self.config.dedup.paragraph_dedup else None
+            paragraphs = paragraph_dedup(self.stats, self.config)
             emit = self._emitter(writers, paragraphs, clustered.survivors())
             for doc in clustered.replay():
                 emit(doc)

@@ -5,10 +5,10 @@ config, so any number of workers computes the same documents.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import fields
 from operator import attrgetter
 
-import numpy as np
 import orjson
 
 from ..config import Config
@@ -93,19 +93,20 @@ def unpack_tasks(packed: tuple) -> list[Item]:
     return [RawLine(*state) for state in items] if kind == "raw" else items
 
 
-def pack_results(items: list[Item]) -> tuple[list, np.ndarray | None, np.ndarray | None, list[int]]:
+def pack_results(items: list[Item]) -> tuple[list, tuple[bytes, int] | None, bytes | None, list[int]]:
     """A worker's processed batch as it goes back to the main process (``unpack_results``).
 
     Each Document becomes the tuple of its fields; the signatures travel as one
-    matrix and the shingle sets as one concatenated array (with their lengths), so
-    the batch pickles as a few large buffers instead of two small arrays and one
-    Python-level ``__getstate__`` per document. In a document's tuple the signature
-    and shingle fields hold its row / its rank among the shingle sets (None: none).
+    bytes object (their uint32 values one after the other) with their common length, and the
+    shingle sets as one bytes object too (with their lengths), so the batch
+    pickles as a few large buffers instead of two small arrays and one Python-level
+    ``__getstate__`` per document. In a document's tuple the signature and shingle
+    fields hold its row / its rank among the shingle sets (None: none).
     Quarantined items and unparsed lines pass as themselves.
     """
     out: list = []
-    signatures: list[np.ndarray] = []
-    shingles: list[np.ndarray] = []
+    signatures: list = []
+    shingles: list = []
     for item in items:
         if type(item) is not Document:
             out.append(item)
@@ -119,12 +120,24 @@ def pack_results(items: list[Item]) -> tuple[list, np.ndarray | None, np.ndarray
             shingles.append(item.shingles)
         out.append(tuple(state))
     lengths = [len(s) for s in shingles]
-    return (out, np.stack(signatures) if signatures else None,
-            np.concatenate(shingles) if shingles else None, lengths)
+    flat_shingles = None
+    if shingles:
+        flat_shingles = b"".join(shingles)
+        if len(flat_shingles) != 4 * sum(lengths):
+            raise ValueError("pack_results needs uint32 shingle sets")
+    packed_signatures = None
+    if signatures:
+        width = len(signatures[0])
+        joined = b"".join(signatures)  # (bytes: pickled as they are)
+        if len(joined) != 4 * width * len(signatures):
+            raise ValueError("pack_results needs uint32 signatures of one length")
+        packed_signatures = (joined, width)
+    return (out, packed_signatures, flat_shingles, lengths)
 
 
-def unpack_results(packed: tuple[list, np.ndarray | None, np.ndarray | None, list[int]]) -> list[Item]:
-    """The items ``pack_results`` packed, equal field by field to the worker's.
+def unpack_results(packed: tuple[list, tuple[bytes, int] | None, bytes | None, list[int]]) -> list[Item]:
+    """The items ``pack_results`` packed, equal field by field to the worker's (signatures and shingle
+    sets as ``array('I')`` rows, what ``MinHasher.signature_rows`` and ``unique_shingle_rows`` make).
 
     Every signature and shingle set gets its own copy of its row (a view would keep
     its whole batch's buffer alive as long as one kept document of the batch is).
@@ -133,17 +146,24 @@ def unpack_results(packed: tuple[list, np.ndarray | None, np.ndarray | None, lis
     starts = [0]
     for n in lengths:
         starts.append(starts[-1] + n)
+    width = 0
+    if signatures is not None:
+        joined, width = signatures
+        signatures = array("I", joined)
+    if shingles is not None:
+        shingles = array("I", shingles)
     items: list[Item] = []
     for state in out:
         if type(state) is not tuple:
             items.append(state)
             continue
         doc = Document(*state)
-        if doc.signature is not None:
-            doc.signature = signatures[doc.signature].copy()
+        k = doc.signature
+        if k is not None:
+            doc.signature = signatures[k * width:(k + 1) * width]  # (an array's slice is a copy)
         if doc.shingles is not None:
             k = doc.shingles
-            doc.shingles = shingles[starts[k]:starts[k + 1]].copy()
+            doc.shingles = shingles[starts[k]:starts[k + 1]]
         items.append(doc)
     return items
 

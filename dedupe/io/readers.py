@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import IO, Callable, Iterator
 
-import numpy as np
 import orjson
 import xxhash
 import zstandard
@@ -221,7 +220,7 @@ class IdTracker:
 
     def __init__(self, pending_max: int = 1 << 18) -> None:
         self.pending: set[int] = set()
-        self.sorted = np.empty(0, dtype=np.uint64)
+        self.sorted = ()  # a numpy uint64 array once pending_max ids were seen (numpy imported only then)
         self.pending_max = pending_max
 
     def seen(self, doc_id: str) -> bool:
@@ -230,12 +229,16 @@ class IdTracker:
         if h in self.pending:
             return True
         if len(self.sorted):  # empty until pending_max ids were seen: most runs never search
+            import numpy as np
+
             i = int(np.searchsorted(self.sorted, np.uint64(h)))
             if i < len(self.sorted) and int(self.sorted[i]) == h:
                 return True
         self.pending.add(h)
         if len(self.pending) >= self.pending_max:
-            merged = np.concatenate([self.sorted, np.fromiter(self.pending, np.uint64, len(self.pending))])
+            import numpy as np
+
+            merged = np.concatenate([np.asarray(self.sorted, dtype=np.uint64), np.fromiter(self.pending, np.uint64, len(self.pending))])
             self.sorted = np.sort(merged, kind="stable")
             self.pending.clear()
         return False

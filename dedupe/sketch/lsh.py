@@ -12,21 +12,27 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+from ..text.chardata import disk_cached
+
+if TYPE_CHECKING:
+    import numpy as np
 
 try:
     if os.environ.get("ARABIC_DEDUPE_PURE") == "1":
         raise ImportError("ARABIC_DEDUPE_PURE=1")
-    from .._lsh import BandIndex, intersection_size, verify_exact
+    from .._lsh import BandIndex, equal_count, intersection_size, verify_exact
 except ImportError:  # no compiler at install time, or switched off: the dicts below (and numpy in verify.py)
-    BandIndex = intersection_size = verify_exact = None
+    BandIndex = equal_count = intersection_size = verify_exact = None
 
 RECALL_WEIGHTS = (0.05, 0.95)
 
 
 def _legendre(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``P_n(x)`` and ``P_n'(x)`` (``n >= 1``) by the three-term recurrence."""
+    import numpy as np
+
     p_prev, p = np.ones_like(x), x.copy()  # P_{j-1}(x), P_j(x) for j = 1 .. n
     for j in range(2, n + 1):
         p_prev, p = p, ((2 * j - 1) * x * p - (j - 1) * p_prev) / j
@@ -42,6 +48,8 @@ def _gauss(n: int) -> tuple[np.ndarray, np.ndarray]:
     busy-wait for more work: ~0.1 CPU-s, taken from the workers on a 2-core run. The two
     agree to ~1e-14 (tests/test_sketch.py).
     """
+    import numpy as np
+
     x = np.cos(np.pi * (np.arange(1, n + 1) - 0.25) / (n + 0.5))  # the k-th root, nearly
     for _ in range(100):
         p, dp = _legendre(x, n)
@@ -62,6 +70,8 @@ def _error_masses(threshold: float, b: np.ndarray, r: np.ndarray) -> tuple[np.nd
     ``num_perm // 2 + 1`` nodes is exact (up to rounding): same values without
     importing scipy (0.35 s of every run) and vectorized over all ``(b, r)``.
     """
+    import numpy as np
+
     n = int(np.max(b * r)) // 2 + 1
     x, w = _gauss(n)
     b = np.asarray(b, dtype=float)[:, None]
@@ -77,7 +87,26 @@ def _error_masses(threshold: float, b: np.ndarray, r: np.ndarray) -> tuple[np.nd
 @lru_cache(maxsize=256)
 def _optimal_param(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
     """datasketch's ``_optimal_param``: the ``(b, r)`` with ``b * r <= num_perm`` minimizing the weighted
-    error, the first in its ``b``-then-``r`` loop order on ties (tested equal in tests/test_sketch.py)."""
+    error, the first in its ``b``-then-``r`` loop order on ties (tested equal in tests/test_sketch.py).
+
+    Kept in the on-disk table cache (``chardata.disk_cached``): computing it imports numpy, ~70 ms
+    of the serial start-up of a run that would not need numpy otherwise.
+    """
+    b, r = disk_cached(optimal_param_cache_name(threshold, num_perm, fp_weight, fn_weight), (__file__,),
+                       lambda: _compute_optimal_param(threshold, num_perm, fp_weight, fn_weight))
+    return int(b), int(r)
+
+
+def optimal_param_cache_name(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> str:
+    """The disk cache's name of one ``_optimal_param`` result (letters, digits and ``_``)."""
+    name = "lsh_" + "_".join(repr(v).replace(".", "p").replace("-", "m")
+                             for v in (float(threshold), int(num_perm), float(fp_weight), float(fn_weight)))
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
+def _compute_optimal_param(threshold: float, num_perm: int, fp_weight: float, fn_weight: float) -> tuple[int, int]:
+    import numpy as np
+
     pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
     bs = np.array([p[0] for p in pairs])
     rs = np.array([p[1] for p in pairs])
@@ -97,6 +126,8 @@ def optimal_param(threshold: float, num_perm: int, weights: tuple[float, float] 
 
 def error_rates(threshold: float, b: int, r: int) -> tuple[float, float]:
     """(false-positive, false-negative) probability mass of the banding, as datasketch defines it."""
+    import numpy as np
+
     fp, fn = _error_masses(threshold, np.array([b]), np.array([r]))
     return float(fp[0]), float(fn[0])
 
@@ -124,13 +155,17 @@ class MemoryIndex:
         if self._native is not None:
             self.query = self._query_native
             self.insert = self._insert_native
-        self._band_type = np.dtype((np.void, 4 * r))  # one band of r uint32 rows as one bytes key
+        self._band_type = None  # (numpy: one band of r uint32 rows as one bytes key; made by _bands)
         self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(b)]
         self._last: tuple[np.ndarray | None, list[bytes]] = (None, [])
 
     def _bands(self, signature: np.ndarray) -> list[bytes]:
         last_sig, last_bands = self._last
         if signature is not last_sig:
+            import numpy as np
+
+            if self._band_type is None:
+                self._band_type = np.dtype((np.void, 4 * self.params[1]))
             raw = np.ascontiguousarray(signature, dtype=np.uint32)[: self.params[0] * self.params[1]]
             last_bands = raw.view(self._band_type).tolist()  # the bytes of each band, in one call
             self._last = (signature, last_bands)
@@ -144,12 +179,16 @@ class MemoryIndex:
         try:
             return self._native.query(signature)
         except (TypeError, ValueError, BufferError):
+            import numpy as np
+
             return self._native.query(np.ascontiguousarray(signature, dtype=np.uint32))
 
     def _insert_native(self, key: int, signature: np.ndarray) -> None:
         try:
             self._native.insert(key, signature)
         except (TypeError, ValueError, BufferError):
+            import numpy as np
+
             self._native.insert(key, np.ascontiguousarray(signature, dtype=np.uint32))
 
     def query(self, signature: np.ndarray) -> list[int]:

@@ -7,19 +7,26 @@ threshold would be rejected (and some just below accepted) on the estimate alone
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .lsh import intersection_size
 from .minhash import jaccard
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def intersection_count(a: np.ndarray, b: np.ndarray) -> int:
+
+def intersection_count(a, b) -> int:
     """|A & B| of two sorted arrays of distinct values: one merge pass in C (``dedupe._lsh``) for
-    contiguous uint32 arrays, else ``numpy.intersect1d`` (the definition; tested equal)."""
-    if (intersection_size is not None and a.dtype == np.uint32 and b.dtype == np.uint32
-            and a.flags.c_contiguous and b.flags.c_contiguous):
-        return intersection_size(a, b)
-    return len(np.intersect1d(a, b, assume_unique=True))
+    contiguous uint32 arrays (``array('I')``, numpy), else ``numpy.intersect1d`` (the definition; tested equal)."""
+    if intersection_size is not None:
+        try:
+            return intersection_size(a, b)
+        except (TypeError, ValueError, BufferError):  # not contiguous uint32: numpy below
+            pass
+    import numpy as np
+
+    return len(np.intersect1d(np.asarray(a), np.asarray(b), assume_unique=True))
 
 
 def exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -6,9 +6,7 @@ workers that computed the signatures.
 """
 from __future__ import annotations
 
-from typing import Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..config import Config
 from ..document import Document
@@ -16,6 +14,9 @@ from ..sketch.lsh import DatasketchIndex, MemoryIndex
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .base import Step
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class ExactDedup(Step):
@@ -54,7 +55,7 @@ class NearDedup(Step):
         index = DatasketchIndex if d.backend == "datasketch" else MemoryIndex
         self.index = index(d.lsh_threshold, d.num_perm, d.seed)
         self.verifier = Verifier(d.verify, d.score)
-        self.signatures: dict[int, np.ndarray] = {}
+        self.signatures: dict[int, Sequence[int]] = {}  # array('I') rows (MinHasher.signature_rows)
         self.shingles: dict[int, np.ndarray] = {}
         self.ids: dict[int, str] = {}
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from itertools import compress, count
 
-import numpy as np
 import xxhash
 
 from ..config import Config
 from ..document import Document
-from ..sketch.minhash import MinHasher, sorted_unique_segments
+from ..sketch.minhash import MinHasher, unique_shingle_rows
 from ..stats import Stats
 from ..text.boilerplate import LIST_MARK, strip_lines, trim_lines
 from ..text.linefreq import CommonLines, source_of
@@ -20,10 +19,6 @@ from ..text.normalize import clean, join_kept
 from ..text.paragraphs import extend_runs_to_short_repeats, may_repeat, repeated_paragraphs
 from ..text.shingle import TokenHasher, shingle_hashes_batch, unpack
 from .base import BatchStep, Step
-from .paragraph_dedup import ParagraphSigner
-
-#: ``np.frombuffer`` takes a dtype instance faster than the scalar type it converts each time
-_UINT64 = np.dtype(np.uint64)
 
 
 class CleanStep(Step):
@@ -122,7 +117,7 @@ class StripStep(Step):
             doc.text = join_kept(lines, drop)
         if len(drop) > n_chrome:  # repeats were dropped (chrome lines have no tokens already: b"")
             line_tokens = [t for i, t in enumerate(line_tokens) if i not in drop]
-        doc.tokens = np.frombuffer(b"".join(line_tokens), _UINT64)
+        doc.tokens = memoryview(b"".join(line_tokens)).cast("Q")  # (uint64 values; no numpy on this path)
 
 
 class EmptyFilter(Step):
@@ -137,6 +132,7 @@ class EmptyFilter(Step):
     def process(self, doc: Document) -> None:
         if len(doc.tokens) < self.min_tokens:
             doc.remove("empty_after_cleaning")
+            doc.tokens = None  # not needed past this point (as SignStep does for the others)
 
 
 class SignStep(BatchStep):
@@ -157,7 +153,11 @@ class SignStep(BatchStep):
         self.ngram = d.ngram
         self.near = d.near
         self.keep_shingles = d.near and d.verify == "exact"
-        self.paragraphs = ParagraphSigner(config) if d.paragraph_dedup else None
+        self.paragraphs = None
+        if d.paragraph_dedup:  # (imported only then: its module needs numpy)
+            from .paragraph_dedup import ParagraphSigner
+
+            self.paragraphs = ParagraphSigner(config)
         self.minhasher = MinHasher(d.num_perm, d.seed)
         self.clitic_hasher = TokenHasher(config.normalize.key_options(), clitics=True) if d.clitics else None
 
@@ -169,27 +169,24 @@ class SignStep(BatchStep):
             tokens = ([d.tokens for d in docs] if self.clitic_hasher is None
                       else [self._near_tokens(d) for d in docs])
             flat, ends = shingle_hashes_batch(tokens, self.ngram)
-            if self.keep_shingles:
-                shingles = sorted_unique_segments(flat, ends)
-                for doc, sh in zip(docs, shingles):
-                    doc.shingles = sh
-            else:
-                shingles = [flat[start:end] for start, end in zip([0] + ends, ends)]
             # a MinHash value is a minimum over the shingles: the same of the unique ones, in any order
-            for doc, sig in zip(docs, self.minhasher.signatures(shingles)):
+            for doc, sig in zip(docs, self.minhasher.signature_rows(flat, ends)):
                 doc.signature = sig
+            if self.keep_shingles:  # (may sort flat's segments in place: after the signatures, which do not mind)
+                for doc, sh in zip(docs, unique_shingle_rows(flat, ends)):
+                    doc.shingles = sh
         if self.paragraphs:
             self.paragraphs.sign(docs)
         for doc in docs:
             doc.tokens = None  # not needed past this point; keeps IPC small
 
 
-    def _near_tokens(self, doc: Document) -> np.ndarray:
+    def _near_tokens(self, doc: Document) -> memoryview:
         """Tokens the near-duplicate shingles are built from: the match key, optionally without proclitics."""
         if self.clitic_hasher is None:
             return doc.tokens
         packed = map(self.clitic_hasher.line_bytes, doc.text.split("\n"))
-        return np.frombuffer(b"".join(packed), dtype=np.uint64)
+        return memoryview(b"".join(packed)).cast("Q")
 
 
 def paragraph_hashes(text: str, hasher: TokenHasher) -> list[tuple[int, int, int]]:

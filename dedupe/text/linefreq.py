@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlparse
 
-import numpy as np
 import xxhash
 
 from .normalize import DEFAULT_KEY, KeyOptions
@@ -132,8 +131,8 @@ class LineFrequency:
 
     def common(self) -> CommonLines:
         """The lines that reached ``min_docs`` documents of their source."""
-        hashes = np.fromiter((h for h, n in self.counts.items() if n >= self.min_docs), dtype=np.uint64)
-        return CommonLines(frozenset(int(h) for h in hashes), self.max_words, self.key)
+        hashes = frozenset(h for h, n in self.counts.items() if n >= self.min_docs)
+        return CommonLines(hashes, self.max_words, self.key)
 
 
 @dataclass(frozen=True)
@@ -157,8 +156,12 @@ class CommonLines:
 
     def save(self, path: str | Path) -> None:
         """Write the hashes as a ``.npy`` array (8 bytes a line)."""
+        import numpy as np
+
         np.save(Path(path), np.array(sorted(self.hashes), dtype=np.uint64))
 
     @classmethod
     def load(cls, path: str | Path, max_words: int = MAX_WORDS, key: KeyOptions = DEFAULT_KEY) -> CommonLines:
+        import numpy as np
+
         return cls(frozenset(int(h) for h in np.load(Path(path))), max_words, key)

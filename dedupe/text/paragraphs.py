@@ -33,7 +33,6 @@ from collections import Counter
 from operator import attrgetter
 from typing import Iterable, Sequence
 
-import numpy as np
 
 from . import native
 
@@ -59,7 +58,7 @@ REFRAIN_COUNT = 3
 HEADLINE_TOKENS = 16
 
 
-_BIGRAM_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BIGRAM_MIX = 0x9E3779B97F4A7C15
 
 
 def may_repeat(line_tokens: Sequence[bytes]) -> bool:
@@ -89,9 +88,11 @@ def may_repeat(line_tokens: Sequence[bytes]) -> bool:
                 long.append(toks)
     if len(long) < 2:
         return False
+    import numpy as np
+
     tokens = np.frombuffer(b"".join(long), dtype=np.uint64)
     sizes = np.fromiter((len(t) >> 3 for t in long), dtype=np.int64, count=len(long))
-    grams = tokens[:-1] * _BIGRAM_MIX + tokens[1:]
+    grams = tokens[:-1] * np.uint64(_BIGRAM_MIX) + tokens[1:]
     keep = np.ones(len(grams), dtype=bool)
     keep[np.cumsum(sizes)[:-1] - 1] = False  # bigrams across a paragraph boundary
     para = np.repeat(np.arange(len(long)), sizes - 1)

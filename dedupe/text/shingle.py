@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from array import array
 from itertools import accumulate
-from typing import Container, Sequence
+from typing import TYPE_CHECKING, Container, Sequence
 
-import numpy as np
 import xxhash
 
 from . import native
 from .normalize import DEFAULT_KEY, KeyOptions
 
+if TYPE_CHECKING:
+    import numpy as np
+
 #: Distinct odd multipliers make the shingle hash depend on token order.
-_MIX = np.array(
+_MIX = array(
+    "Q",
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x27D4EB2F165667C5, 0x94D049BB133111EB],
-    dtype=np.uint64,
 )
 MAX_NGRAM = len(_MIX)
 
@@ -132,42 +134,60 @@ def unpack(packed: bytes) -> memoryview:
     return memoryview(packed).cast("Q")
 
 
-def shingle_hashes(tokens: np.ndarray, ngram: int) -> np.ndarray:
-    """32-bit hashes of the word n-grams of one document's token hashes.
+def _u64(tokens):
+    """``tokens`` as a contiguous uint64 buffer for the C code: a ``"Q"`` memoryview (``unpack``, ``StripStep``)
+    or ``array("Q")`` as it is, anything else through numpy."""
+    kind = type(tokens)
+    if (kind is memoryview and tokens.format == "Q" and tokens.c_contiguous) or (kind is array and tokens.typecode == "Q"):
+        return tokens
+    import numpy as np
+
+    return np.ascontiguousarray(tokens, dtype=np.uint64)
+
+
+def shingle_hashes(tokens, ngram: int) -> np.ndarray:
+    """32-bit hashes of the word n-grams of one document's token hashes (uint64 values: a numpy array,
+    a ``"Q"`` memoryview), as a numpy uint32 array.
 
     A document shorter than ``ngram`` tokens (but not empty) gets one shingle made
     of all its tokens, so short documents still have a signature.
     """
+    import numpy as np
+
     if not 1 <= ngram <= MAX_NGRAM:
         raise ValueError(f"ngram must be between 1 and {MAX_NGRAM}, got {ngram}")
     n = len(tokens)
     if n == 0:
         return np.empty(0, dtype=np.uint32)
     if native.AVAILABLE:
-        return np.frombuffer(native._native.shingles(np.ascontiguousarray(tokens, dtype=np.uint64), ngram, _MIX), dtype=np.uint32)
+        return np.frombuffer(native._native.shingles(_u64(tokens), ngram, _MIX), dtype=np.uint32)
+    tokens = np.asarray(tokens, dtype=np.uint64)
+    mix = np.frombuffer(_MIX, dtype=np.uint64)
     k = min(ngram, n)
     width = n - k + 1
     acc = np.zeros(width, dtype=np.uint64)
     for j in range(k):
-        acc += tokens[j : j + width] * _MIX[j]
+        acc += tokens[j : j + width] * mix[j]
     return ((acc >> np.uint64(32)) ^ acc).astype(np.uint32)
 
 
-def shingle_hashes_batch(token_arrays: Sequence[np.ndarray], ngram: int) -> tuple[np.ndarray, list[int]]:
-    """``shingle_hashes`` of several documents: all their hashes in one new, writable uint32 array, and
+def shingle_hashes_batch(token_arrays: Sequence, ngram: int) -> tuple[array | np.ndarray, list[int]]:
+    """``shingle_hashes`` of several documents: all their hashes in one new, writable uint32 buffer, and
     where each document's hashes end in it (document ``k``'s are ``flat[ends[k - 1]:ends[k]]``, from 0 for
     the first).
 
     With the C accelerator each document's hashes stay the bytes it returns until one join for the
-    batch (no numpy array per document).
+    batch, and ``flat`` is an ``array("I")`` (no numpy); without it, a numpy uint32 array.
     """
     if not 1 <= ngram <= MAX_NGRAM:
         raise ValueError(f"ngram must be between 1 and {MAX_NGRAM}, got {ngram}")
     if native.AVAILABLE:
-        shingles, contiguous, u64, mix = native._native.shingles, np.ascontiguousarray, np.uint64, _MIX
-        parts = [shingles(contiguous(t, dtype=u64), ngram, mix) for t in token_arrays]  # (b"" for no tokens)
+        shingles, mix = native._native.shingles, _MIX
+        parts = [shingles(_u64(t), ngram, mix) for t in token_arrays]  # (b"" for no tokens)
         ends = [n >> 2 for n in accumulate(map(len, parts))]  # (4 bytes per hash)
-        return np.frombuffer(bytearray().join(parts), dtype=np.uint32), ends
+        return array("I", b"".join(parts)), ends
+    import numpy as np
+
     arrays = [shingle_hashes(t, ngram) for t in token_arrays]
     flat = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint32)
     return flat, list(accumulate(map(len, arrays)))
