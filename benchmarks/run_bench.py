@@ -29,6 +29,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from array import array
 import tempfile
 import time
 from pathlib import Path
@@ -374,7 +375,7 @@ def micro_signatures(corpus: Path, num_perm: int = 128, ngram: int = 5, max_mb: 
         sys.path.insert(0, str(CODE_DIR))
     from dedupe.sketch.minhash import MinHasher
     from dedupe.text.normalize import clean
-    from dedupe.text.shingle import TokenHasher, shingle_hashes
+    from dedupe.text.shingle import TokenHasher, shingle_hashes, shingle_hashes_batch
 
     texts, nbytes = [], 0
     with open(corpus, encoding="utf-8") as f:
@@ -392,18 +393,27 @@ def micro_signatures(corpus: Path, num_perm: int = 128, ngram: int = 5, max_mb: 
             out.append(shingle_hashes(toks, ngram))
         return out
 
+    def tokens_of(batch_texts: list[str], hasher: TokenHasher) -> list:
+        return [memoryview(b"".join(hasher.lines_bytes(t.split("\n"), {}))).cast("Q") for t in batch_texts]
+
     hasher = TokenHasher()
     shingles = shingles_of(texts, hasher)  # not timed
     mh = MinHasher(num_perm)
     B = 256
+    # the pipeline's call (SignStep): one MinHasher.signature_rows per batch over the batch's shingles, flat
+    batches = []
+    for i in range(0, len(shingles), B):  # not timed
+        part = shingles[i:i + B]
+        flat = array("I", np.concatenate(part).tobytes() if part else b"")
+        batches.append((flat, np.cumsum([len(s) for s in part]).tolist()))
     t0 = time.perf_counter()
-    for i in range(0, len(shingles), B):
-        mh.signatures(shingles[i:i + B])
+    for flat, ends in batches:
+        mh.signature_rows(flat, ends)
     ours_sig = time.perf_counter() - t0
     hasher = TokenHasher()  # cold cache, as a worker starts
     t0 = time.perf_counter()
     for i in range(0, len(texts), B):
-        mh.signatures(shingles_of(texts[i:i + B], hasher))
+        mh.signature_rows(*shingle_hashes_batch(tokens_of(texts[i:i + B], hasher), ngram))
     ours_full = time.perf_counter() - t0
     n_shingles = int(sum(len(s) for s in shingles))
     res = {"docs": len(texts), "text_bytes_cleaned": nbytes, "shingles": n_shingles, "num_perm": num_perm,
