@@ -370,17 +370,23 @@ static PyTypeObject BandIndexType = {
     .tp_getset = BandIndex_getset,
 };
 
+/* The two arguments (a, b) of a call as contiguous uint32 buffers (get_u32); -1 with an exception, nothing held. */
+static int get_two_u32(PyObject *args, Py_buffer *a, Py_buffer *b) {
+    PyObject *a_obj, *b_obj;
+    if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return -1;
+    if (get_u32(a_obj, a) < 0) return -1;
+    if (get_u32(b_obj, b) < 0) {
+        PyBuffer_Release(a);
+        return -1;
+    }
+    return 0;
+}
+
 /* intersection_size(a, b): |A & B| of two sorted arrays of distinct uint32 (shingle sets), by one merge pass;
    twin of len(numpy.intersect1d(a, b, assume_unique=True)). */
 static PyObject *intersection_size(PyObject *self, PyObject *args) {
-    PyObject *a_obj, *b_obj;
-    if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return NULL;
     Py_buffer a, b;
-    if (get_u32(a_obj, &a) < 0) return NULL;
-    if (get_u32(b_obj, &b) < 0) {
-        PyBuffer_Release(&a);
-        return NULL;
-    }
+    if (get_two_u32(args, &a, &b) < 0) return NULL;
     const uint32_t *x = a.buf, *y = b.buf;
     Py_ssize_t na = a.len / 4, nb = b.len / 4, i = 0, j = 0, n = 0;
     while (i < na && j < nb) {
@@ -397,14 +403,8 @@ static PyObject *intersection_size(PyObject *self, PyObject *args) {
 /* equal_count(a, b): how many positions hold equal values in two uint32 arrays of one length (MinHash signatures:
    the estimated Jaccard is equal_count / length); twin of numpy.count_nonzero(a == b). */
 static PyObject *equal_count(PyObject *self, PyObject *args) {
-    PyObject *a_obj, *b_obj;
-    if (!PyArg_ParseTuple(args, "OO", &a_obj, &b_obj)) return NULL;
     Py_buffer a, b;
-    if (get_u32(a_obj, &a) < 0) return NULL;
-    if (get_u32(b_obj, &b) < 0) {
-        PyBuffer_Release(&a);
-        return NULL;
-    }
+    if (get_two_u32(args, &a, &b) < 0) return NULL;
     PyObject *result = NULL;
     if (a.len != b.len) {
         PyErr_SetString(PyExc_ValueError, "equal_count() needs two arrays of the same length");

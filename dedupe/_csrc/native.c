@@ -1688,6 +1688,41 @@ done:
     return result;
 }
 
+/* The segment ends of a batch call (minhash_batch, sorted_unique_batch): `obj`, a sequence of non-decreasing ints
+   at most `limit`, as a new PyMem array in *ends (one slot at least) with its length in *n and the longest segment
+   in *longest. -1 with an exception (nothing to free). */
+static int parse_ends(PyObject *obj, Py_ssize_t limit, const char *name, Py_ssize_t **ends, Py_ssize_t *n,
+                      Py_ssize_t *longest) {
+    PyObject *seq = PySequence_Fast(obj, "a batch call needs a sequence of segment ends");
+    if (!seq) return -1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq), prev = 0, most = 0;
+    Py_ssize_t *out = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_ssize_t));
+    if (!out) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, k));
+        if (e == -1 && PyErr_Occurred()) goto fail;
+        if (e < prev || e > limit) {
+            PyErr_Format(PyExc_ValueError, "%s: ends must be non-decreasing and within the values", name);
+            goto fail;
+        }
+        if (e - prev > most) most = e - prev;
+        out[k] = prev = e;
+    }
+    Py_DECREF(seq);
+    *ends = out;
+    *n = count;
+    *longest = most;
+    return 0;
+fail:
+    Py_DECREF(seq);
+    PyMem_Free(out);
+    return -1;
+}
+
 /*
  * minhash_batch(flat, ends, a, b) -> bytes: the MinHash signatures of several documents, len(ends) rows of
  *   len(a) uint32 values one after the other. Document k's shingles are flat[ends[k - 1]:ends[k]] (from 0 for
@@ -1698,28 +1733,14 @@ static PyObject *minhash_batch(PyObject *mod, PyObject *args) {
     Py_buffer sh, a, b;
     PyObject *ends_obj;
     if (!PyArg_ParseTuple(args, "y*Oy*y*", &sh, &ends_obj, &a, &b)) return NULL;
-    PyObject *result = NULL, *ends_seq = NULL;
-    Py_ssize_t *ends = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t *ends = NULL, ndocs = 0, longest = 0;
     Py_ssize_t nsh = sh.len / 4, np_ = a.len / 4;
     if (sh.len % 4 || a.len % 4 || b.len != a.len) {
         PyErr_SetString(PyExc_ValueError, "minhash_batch needs uint32 buffers with len(a) == len(b)");
         goto done;
     }
-    ends_seq = PySequence_Fast(ends_obj, "minhash_batch needs a sequence of ends");
-    if (!ends_seq) goto done;
-    Py_ssize_t ndocs = PySequence_Fast_GET_SIZE(ends_seq);
-    ends = PyMem_Malloc((size_t)(ndocs ? ndocs : 1) * sizeof(Py_ssize_t));
-    if (!ends) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t prev = 0;
-    for (Py_ssize_t k = 0; k < ndocs; k++) {
-        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ends_seq, k));
-        if (e == -1 && PyErr_Occurred()) goto done;
-        if (e < prev || e > nsh) {
-            PyErr_SetString(PyExc_ValueError, "minhash_batch: ends must be non-decreasing and within the shingles");
-            goto done;
-        }
-        ends[k] = prev = e;
-    }
+    if (parse_ends(ends_obj, nsh, "minhash_batch", &ends, &ndocs, &longest) < 0) goto done;
     if (ndocs > PY_SSIZE_T_MAX / 4 / (np_ ? np_ : 1)) { PyErr_NoMemory(); goto done; }
     result = PyBytes_FromStringAndSize(NULL, ndocs * np_ * 4);
     if (!result) goto done;
@@ -1743,7 +1764,6 @@ static PyObject *minhash_batch(PyObject *mod, PyObject *args) {
     }
 done:
     PyMem_Free(ends);
-    Py_XDECREF(ends_seq);
     PyBuffer_Release(&sh); PyBuffer_Release(&a); PyBuffer_Release(&b);
     return result;
 }
@@ -1825,30 +1845,15 @@ static PyObject *sorted_unique_batch(PyObject *mod, PyObject *args) {
     Py_buffer sh;
     PyObject *ends_obj;
     if (!PyArg_ParseTuple(args, "y*O", &sh, &ends_obj)) return NULL;
-    PyObject *result = NULL, *ends_seq = NULL, *out = NULL, *out_ends = NULL;
-    Py_ssize_t *ends = NULL, *count = NULL;
+    PyObject *result = NULL, *out = NULL, *out_ends = NULL;
+    Py_ssize_t *ends = NULL, *count = NULL, ndocs = 0, longest = 0;
     uint32_t *tmp = NULL;
     Py_ssize_t nsh = sh.len / 4;
     if (sh.len % 4) {
         PyErr_SetString(PyExc_ValueError, "sorted_unique_batch needs a uint32 buffer");
         goto done;
     }
-    ends_seq = PySequence_Fast(ends_obj, "sorted_unique_batch needs a sequence of ends");
-    if (!ends_seq) goto done;
-    Py_ssize_t ndocs = PySequence_Fast_GET_SIZE(ends_seq);
-    ends = PyMem_Malloc((size_t)(ndocs ? ndocs : 1) * sizeof(Py_ssize_t));
-    if (!ends) { PyErr_NoMemory(); goto done; }
-    Py_ssize_t prev = 0, longest = 0;
-    for (Py_ssize_t k = 0; k < ndocs; k++) {
-        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ends_seq, k));
-        if (e == -1 && PyErr_Occurred()) goto done;
-        if (e < prev || e > nsh) {
-            PyErr_SetString(PyExc_ValueError, "sorted_unique_batch: ends must be non-decreasing and within the values");
-            goto done;
-        }
-        if (e - prev > longest) longest = e - prev;
-        ends[k] = prev = e;
-    }
+    if (parse_ends(ends_obj, nsh, "sorted_unique_batch", &ends, &ndocs, &longest) < 0) goto done;
     out = PyBytes_FromStringAndSize(NULL, nsh * 4);
     tmp = PyMem_Malloc((size_t)(longest ? longest : 1) * 4);
     count = PyMem_Malloc(((size_t)1 << 16 | 1) * sizeof(Py_ssize_t));
@@ -1883,7 +1888,7 @@ static PyObject *sorted_unique_batch(PyObject *mod, PyObject *args) {
     result = PyTuple_Pack(2, out, out_ends);
 done:
     PyMem_Free(ends); PyMem_Free(tmp); PyMem_Free(count);
-    Py_XDECREF(ends_seq); Py_XDECREF(out); Py_XDECREF(out_ends);
+    Py_XDECREF(out); Py_XDECREF(out_ends);
     PyBuffer_Release(&sh);
     return result;
 }
