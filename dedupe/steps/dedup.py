@@ -6,7 +6,7 @@ workers that computed the signatures.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from ..config import Config
 from ..document import Document
@@ -14,9 +14,6 @@ from ..sketch.lsh import DatasketchIndex, MemoryIndex
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .base import Step
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 class ExactDedup(Step):
@@ -56,7 +53,7 @@ class NearDedup(Step):
         self.index = index(d.lsh_threshold, d.num_perm, d.seed)
         self.verifier = Verifier(d.verify, d.score)
         self.signatures: dict[int, Sequence[int]] = {}  # array('I') rows (MinHasher.signature_rows)
-        self.shingles: dict[int, np.ndarray] = {}
+        self.shingles: dict[int, Sequence[int]] = {}  # array("I") sets (unique_shingle_rows)
         self.ids: dict[int, str] = {}
 
     def process(self, doc: Document) -> None:
