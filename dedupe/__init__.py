@@ -9,8 +9,9 @@ Python API::
 """
 import gc as _gc
 
-# The imports below (numpy, the tables, the dataclasses) allocate some 100k objects that all stay: the
-# cyclic collector ran 47 times during them and freed nothing, 8-10 ms of every run's serial start-up.
+# The imports below (the tables, the compiled patterns, the dataclasses) allocate objects that all stay: the
+# cyclic collector ran 22 times during them and freed nothing, ~3 ms of every run's serial start-up (47 times,
+# 8-10 ms, while they still imported numpy).
 # It is off while they run and back on after (unless the host program had it off); the command line
 # then freezes them (``cli.entry``), so that no later pass looks at them either.
 _collecting = _gc.isenabled()

@@ -39,7 +39,8 @@ from ..sketch.lsh import verify_exact
 from ..sketch.verify import Verifier
 from ..stats import Stats
 from .shard import document_state
-from .workdir import WORK, use_disk  # noqa: F401 - (re-exported: where they were defined)
+from .workdir import WORK
+
 #: Buffer of each spill file, written and read back sequentially.
 SPILL_BUFFER = 1 << 20
 

@@ -33,7 +33,6 @@ from collections import Counter
 from operator import attrgetter
 from typing import Iterable, Sequence
 
-
 from . import native
 
 #: Paragraphs with fewer key tokens than this are only removed as exact repeats.
